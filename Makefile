@@ -1,0 +1,52 @@
+# The workbench's commands. A bare `make` lists them.
+# The environment is a virtualenv in .venv built from the pinned requirements.txt; it is rebuilt
+# whenever requirements.txt changes (its stamp file is older than the pins).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+KERNEL := commissioning-workbench
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.DEFAULT_GOAL := help
+.PHONY: help env reports test notebooks lab bench lock clean
+
+help: ## List the targets with one line each
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): requirements.txt pyproject.toml
+	@echo "Building $(VENV) from requirements.txt (a minute or two, once)"
+	@rm -rf $(VENV)
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -qq --disable-pip-version-check -r requirements.txt
+	@$(BIN)/python -m pip install -qq --disable-pip-version-check --no-deps -e .
+	@$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (commissioning workbench)" >/dev/null
+	@touch $(STAMP)
+
+env: $(STAMP) ## Create or refresh .venv and its Jupyter kernel
+
+reports: $(STAMP) ## Regenerate every report under reports/ from data/raw/ (only what changed)
+	@$(BIN)/python -m helpers.build $(BUILD_ARGS)
+
+test: $(STAMP) ## Run the whole suite: unit tests, then nbval on the committed notebooks
+	@$(BIN)/python -m pytest -n $(JOBS) --dist loadscope --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg $(PYTEST_ARGS)
+
+notebooks: $(STAMP) ## Re-run the notebooks in place with their default parameters (refreshes what nbval compares)
+	@$(BIN)/python -m helpers.build --refresh-notebooks
+
+lab: $(STAMP) ## Open JupyterLab on the workbench kernel, for editing notebooks
+	@$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: $(STAMP) ## Run the benchmark scripts and print their figures
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+lock: ## Re-pin requirements.txt from requirements.in (needs the package registry)
+	@rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	@.lock-venv/bin/python -m pip install --quiet -r requirements.in
+	@{ head -2 requirements.txt; .lock-venv/bin/python -m pip freeze --exclude-editable; } > requirements.lock.tmp
+	@mv requirements.lock.tmp requirements.txt && rm -rf .lock-venv
+	@echo "requirements.txt re-pinned; update environment.yml to match (make test checks it)"
+
+clean: ## Remove .venv and everything generated (data/processed, reports)
+	rm -rf $(VENV) data/processed/* reports/*

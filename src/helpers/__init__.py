@@ -1,0 +1,1 @@
+"""Helpers of the commissioning-research workbench: load, validate and analyse its data."""
