@@ -1,0 +1,136 @@
+"""Reports for reviewers: executed notebooks rendered to self-contained, accessible HTML.
+
+The reviewer's page hides the code (a "show code" page and the executed notebook sit beside it),
+embeds its figures, opens with a table of contents and closes with a provenance footer (commit,
+parameters, data hashes, package versions). Nothing is loaded from the internet, and the output
+is byte-identical for the same inputs.
+"""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+_EMPTY_SCRIPTS = re.compile(r'<script src="">\s*</script>\n?')
+_MATHJAX = re.compile(r'<script type="text/x-mathjax-config">.*?</script>\n?', re.S)
+_HEADING = re.compile(r'<h([1-3])\s+id="([^"]+)"[^>]*>(.*?)(?:<a class="anchor-link"[^>]*>.*?</a>)?</h\1>', re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+EXTRA_CSS = """
+<style>
+body { max-width: 60rem; margin: 0 auto; padding: 1rem; }
+.workbench-nav, .workbench-footer { font-size: 0.9rem; border: 1px solid #767676; padding: 0.5rem 1rem; margin: 1rem 0; }
+.workbench-footer table { border-collapse: collapse; }
+.workbench-footer th, .workbench-footer td { text-align: left; padding: 0.1rem 0.5rem; vertical-align: top; }
+.workbench-table caption { text-align: left; font-weight: bold; }
+figure.workbench-figure { margin: 1rem 0; }
+a { color: #0b57d0; }
+</style>
+"""
+
+
+def _exporter(hide_code: bool):
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        exclude_input=hide_code,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        mathjax_url="",
+        require_js_url="",
+        jquery_url="",
+        mermaid_js_url="",
+        mermaid_layout_elk_js_url="",
+        widget_renderer_url="",
+        jupyter_widgets_base_url="",
+        anchor_link_text="",
+    )
+    exporter.register_preprocessor(_tag_remover(), enabled=True)
+    return exporter
+
+
+def _tag_remover():
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    return TagRemovePreprocessor(remove_cell_tags={"injected-parameters", "remove-cell"}, enabled=True)
+
+
+def table_of_contents(body: str) -> str:
+    """A nav list of the page's h2 and h3 headings (the h1 is the title)."""
+    items = []
+    for level, anchor, text in _HEADING.findall(body):
+        if level == "1":
+            continue
+        label = html.escape(html.unescape(_TAGS.sub("", text)).strip())
+        indent = ' style="margin-left:1.5rem"' if level == "3" else ""
+        items.append(f'<li{indent}><a href="#{anchor}">{label}</a></li>')
+    if not items:
+        return ""
+    return '<nav class="workbench-nav" aria-label="Contents"><h2 id="contents">Contents</h2>\n<ul>\n' + "\n".join(items) + "\n</ul></nav>\n"
+
+
+def provenance_footer(provenance: dict, links: dict[str, str]) -> str:
+    """The footer: where the report came from, as a table a reviewer can read."""
+    def rows(mapping: dict) -> str:
+        return "\n".join(
+            f"<tr><th scope=\"row\">{html.escape(str(k))}</th><td><code>{html.escape(str(v))}</code></td></tr>" for k, v in mapping.items()
+        )
+
+    link_html = " · ".join(f'<a href="{html.escape(href)}">{html.escape(label)}</a>' for label, href in links.items())
+    return (
+        '<footer class="workbench-footer">\n<h2 id="provenance">Provenance</h2>\n'
+        f"<p>{link_html}</p>\n"
+        f"<p>Built from commit <code>{html.escape(provenance['commit'])}</code> by <code>python -m helpers.build</code>.</p>\n"
+        "<table><caption>Parameters</caption>\n" + rows(provenance["parameters"]) + "\n</table>\n"
+        "<table><caption>Data files read (SHA-256)</caption>\n" + rows(provenance["data"]) + "\n</table>\n"
+        "<table><caption>Package versions</caption>\n" + rows(provenance["packages"]) + "\n</table>\n"
+        "</footer>\n"
+    )
+
+
+def render_html(nb, title: str, provenance: dict, links: dict[str, str], hide_code: bool = True) -> str:
+    """One executed notebook as a self-contained HTML page."""
+    nb = nb.copy()
+    nb.metadata["title"] = title
+    body, _ = _exporter(hide_code).from_notebook_node(nb)
+    body = _EMPTY_SCRIPTS.sub("", body)
+    body = _MATHJAX.sub("", body)
+    body = body.replace("</head>", EXTRA_CSS + "</head>", 1)
+    toc = table_of_contents(body)
+    body = re.sub(r"(<main>\s*)", lambda m: m.group(1) + toc, body, count=1) if "<main>" in body else body.replace("<body", "<body", 1)
+    body = body.replace("</main>", "</main>\n" + provenance_footer(provenance, links), 1) if "</main>" in body else body.replace("</body>", provenance_footer(provenance, links) + "</body>", 1)
+    return body
+
+
+def index_page(entries: list[dict], commit: str) -> str:
+    """reports/index.html: every report, grouped by analysis, with its status and parameters."""
+    groups: dict[str, list[dict]] = {}
+    for entry in entries:
+        groups.setdefault(entry["group"], []).append(entry)
+    parts = [
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<title>Commissioning research workbench: reports</title>\n"
+        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#1a1a1a}"
+        "table{border-collapse:collapse;width:100%}th,td{border:1px solid #767676;padding:.3rem .5rem;text-align:left;vertical-align:top}"
+        "a{color:#0b57d0}.failed{font-weight:bold}</style>\n</head>\n<body>\n<main>\n"
+        "<h1>Commissioning research workbench: reports</h1>\n"
+        f"<p>Every report below was rebuilt from <code>data/raw/</code> by <code>make reports</code>; built from commit <code>{html.escape(commit)}</code>. "
+        "Start with the research report; each links to its full analysis.</p>\n"
+    ]
+    for group, items in groups.items():
+        parts.append(f"<h2>{html.escape(group)}</h2>\n<table>\n<thead><tr><th scope=\"col\">Report</th><th scope=\"col\">Status</th><th scope=\"col\">Parameters</th></tr></thead>\n<tbody>\n")
+        for e in items:
+            params = "<br>".join(f"{html.escape(str(k))} = <code>{html.escape(str(v))}</code>" for k, v in e["parameters"].items())
+            if e["available"]:
+                link = f'<a href="{html.escape(e["output"])}/index.html">{html.escape(e["title"])}</a>'
+            else:
+                link = html.escape(e["title"]) + " (not built yet)"
+            status = html.escape(e["status"])
+            cls = ' class="failed"' if e["status"].startswith("failed") else ""
+            desc = f"<br>{html.escape(e['description'])}" if e["description"] else ""
+            parts.append(f"<tr><td>{link}{desc}</td><td{cls}>{status}</td><td>{params}</td></tr>\n")
+        parts.append("</tbody>\n</table>\n")
+    parts.append("</main>\n</body>\n</html>\n")
+    return "".join(parts)
