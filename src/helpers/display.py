@@ -38,6 +38,7 @@ def md(template: str, **values) -> Markdown:
 
 def table(frame: pd.DataFrame, caption: str | None = None, index: bool = False, float_format: str = "{:.3f}") -> HTML:
     """A table as accessible HTML: header cells, a caption, cell text escaped."""
+    frame = frame.astype(object).where(frame.notna(), "")
     body = frame.to_html(index=index, escape=True, border=0, na_rep="", float_format=float_format.format,
                          classes="dataframe workbench-table")
     if caption:

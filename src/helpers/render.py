@@ -17,7 +17,21 @@ _HEADING = re.compile(r'<h([1-3])\s+id="([^"]+)"[^>]*>(.*?)(?:<a class="anchor-l
 _TAGS = re.compile(r"<[^>]+>")
 
 EXTRA_CSS = """
+<link rel="icon" href="data:,">
 <style>
+/* Syntax colours dark enough for WCAG 2.2 AA contrast on the code background. */
+:root {
+  --jp-mirror-editor-keyword-color: #006100; --jp-mirror-editor-operator-color: #6a1b9a;
+  --jp-mirror-editor-comment-color: #2f5f5f; --jp-mirror-editor-string-color: #9c1111;
+  --jp-mirror-editor-number-color: #006100; --jp-mirror-editor-builtin-color: #006100;
+  --jp-mirror-editor-variable-2-color: #00508c; --jp-mirror-editor-variable-3-color: #006100;
+  --jp-mirror-editor-meta-color: #6a1b9a; --jp-mirror-editor-qualifier-color: #4d4d4d;
+  --jp-mirror-editor-attribute-color: #5a3a00; --jp-mirror-editor-def-color: #0033b3;
+  --jp-mirror-editor-property-color: #00508c; --jp-mirror-editor-tag-color: #006100;
+  --jp-mirror-editor-link-color: #0033b3; --jp-mirror-editor-error-color: #b00000;
+  --jp-mirror-editor-header-color: #0033b3; --jp-mirror-editor-quote-color: #006100;
+  --jp-mirror-editor-hr-color: #4d4d4d; --jp-mirror-editor-bracket-color: #4d4d4d;
+}
 body { max-width: 60rem; margin: 0 auto; padding: 1rem; }
 .workbench-nav, .workbench-footer { font-size: 0.9rem; border: 1px solid #767676; padding: 0.5rem 1rem; margin: 1rem 0; }
 .workbench-footer table { border-collapse: collapse; }
@@ -70,6 +84,15 @@ def table_of_contents(body: str) -> str:
     return '<nav class="workbench-nav" aria-label="Contents"><h2 id="contents">Contents</h2>\n<ul>\n' + "\n".join(items) + "\n</ul></nav>\n"
 
 
+def insert_after_title(body: str, block: str) -> str:
+    """Put a block after the cell holding the page's h1 (or at the start of <main>)."""
+    title = body.find("<h1")
+    cell = body.find('<div class="jp-Cell jp-', title) if title >= 0 else -1
+    if cell >= 0:
+        return body[:cell] + block + body[cell:]
+    return body.replace("<main>", "<main>\n" + block, 1)
+
+
 def provenance_footer(provenance: dict, links: dict[str, str]) -> str:
     """The footer: where the report came from, as a table a reviewer can read."""
     def rows(mapping: dict) -> str:
@@ -98,7 +121,7 @@ def render_html(nb, title: str, provenance: dict, links: dict[str, str], hide_co
     body = _MATHJAX.sub("", body)
     body = body.replace("</head>", EXTRA_CSS + "</head>", 1)
     toc = table_of_contents(body)
-    body = re.sub(r"(<main>\s*)", lambda m: m.group(1) + toc, body, count=1) if "<main>" in body else body.replace("<body", "<body", 1)
+    body = insert_after_title(body, toc)
     body = body.replace("</main>", "</main>\n" + provenance_footer(provenance, links), 1) if "</main>" in body else body.replace("</body>", provenance_footer(provenance, links) + "</body>", 1)
     return body
 
@@ -110,7 +133,7 @@ def index_page(entries: list[dict], commit: str) -> str:
         groups.setdefault(entry["group"], []).append(entry)
     parts = [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,">\n'
         "<title>Commissioning research workbench: reports</title>\n"
         "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#1a1a1a}"
         "table{border-collapse:collapse;width:100%}th,td{border:1px solid #767676;padding:.3rem .5rem;text-align:left;vertical-align:top}"
