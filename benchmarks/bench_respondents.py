@@ -7,7 +7,7 @@ drawn with a seeded numpy generator in proportion to the published counts, so th
 like a large wave of the same survey), times `load_survey` on it (reading the CSV, validation and
 aggregation) and prints the seconds, the rows per second and whether the bar is met.
 
-Run: `.venv/bin/python benchmarks/bench_respondents.py [--rows N] [--repeat K] [--seed S]`.
+Run: `.venv/bin/python benchmarks/bench_respondents.py [--rows N] [--repeat K] [--seed S] [--skip-share P]`.
 It exits 0 whether or not the bar is met; the last line says which.
 """
 from __future__ import annotations
@@ -38,7 +38,7 @@ def _draw(rng: np.random.Generator, labels: list[str], weights: list[float], n: 
     return np.asarray(labels, dtype=object)[idx]
 
 
-def generate(survey_dir: Path, rows: int, seed: int, out_dir: Path) -> Path:
+def generate(survey_dir: Path, rows: int, seed: int, out_dir: Path, skip_share: float = 0.05) -> Path:
     """Write out_dir/{survey.yaml,respondents.csv}: `rows` respondents for survey_dir's questions.
 
     survey.yaml is copied with every `answered`/`skipped` set to null, since generated microdata
@@ -47,7 +47,6 @@ def generate(survey_dir: Path, rows: int, seed: int, out_dir: Path) -> Path:
     spec = load_spec(survey_dir)
     counts = pd.read_csv(survey_dir / "counts.csv", dtype={"item": str}, keep_default_na=False)
     rng = np.random.default_rng(seed)
-    skip_share = 0.05
     columns: dict[str, np.ndarray] = {ID_COLUMN: np.char.add("r", np.arange(1, rows + 1).astype(str)).astype(object)}
     for q in spec.questions:
         rows_q = counts[counts["question"] == q.id]
@@ -61,13 +60,12 @@ def generate(survey_dir: Path, rows: int, seed: int, out_dir: Path) -> Path:
                 col[~answered] = ""
                 columns[f"{q.id}{SEPARATOR}{option}"] = col
             continue
+        skipped = rng.random(rows) < skip_share  # a grid is skipped as a whole
         for item in q.grid_items:
-            weights = rows_q.loc[rows_q["item"] == item].set_index("option")["count"].reindex(list(q.options)).to_numpy(float)
-            weights = weights + 0.5  # every option occurs
-            labels = ["", *q.options]
-            w = [weights.sum() * skip_share / (1 - skip_share), *weights]
-            name = q.id if q.type == "single" else f"{q.id}{SEPARATOR}{item}"
-            columns[name] = _draw(rng, labels, w, rows)
+            weights = rows_q.loc[rows_q["item"] == item].set_index("option")["count"].reindex(list(q.options))
+            col = _draw(rng, list(q.options), list(weights.to_numpy(float) + 0.5), rows)  # + 0.5: every option occurs
+            col[skipped] = ""
+            columns[q.id if q.type == "single" else f"{q.id}{SEPARATOR}{item}"] = col
     out_dir.mkdir(parents=True, exist_ok=True)
     text = (survey_dir / "survey.yaml").read_text(encoding="utf-8")
     text = re.sub(r"^(\s+)(answered|skipped): .*$", r"\1\2: null", text, flags=re.M)
@@ -82,12 +80,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="timed runs; the best is reported")
     parser.add_argument("--seed", type=int, default=2011)
+    parser.add_argument("--skip-share", type=float, default=0.05,
+                        help="share of respondents skipping each question (0 makes the 0/1 columns all-numeric)")
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_respondents_"))
     try:
         t0 = time.perf_counter()
-        csv = generate(paths.LOCALIS_2011, args.rows, args.seed, tmp / "survey")
+        csv = generate(paths.LOCALIS_2011, args.rows, args.seed, tmp / "survey", args.skip_share)
         made = time.perf_counter() - t0
         size_mb = csv.stat().st_size / 1e6
         print(f"generated {args.rows:,} respondents ({size_mb:.1f} MB, {len(pd.read_csv(csv, nrows=0).columns)} columns) in {made:.1f} s")

@@ -46,7 +46,8 @@ def project(tmp_path: Path) -> Path:
             "total = sum(values) * scale\n"
             "Path(output_dir).mkdir(parents=True, exist_ok=True)\n"
             "(Path(output_dir) / 'results.csv').write_text(f'statistic,estimate\\ntotal,{total}\\n')\n"
-            "print(f'total = {total}')",
+            "print(f'total = {total}')\n"
+            "(Path(output_dir) / 'cwd.txt').write_text(os.getcwd())",
         ],
     )
     config = tmp_path / "reports.yaml"
@@ -147,6 +148,9 @@ def test_cache_key_changes_with_each_kind_of_input(project: Path, monkeypatch) -
 def test_build_skips_unchanged_and_rebuilds_changed(project: Path, capsys) -> None:
     assert build(project) == 0
     assert read_total(project, "tiny-1.0") == "total,6.0" and read_total(project, "tiny-2.0") == "total,12.0"
+    cwds = {(project / "reports" / o / "cwd.txt").read_text() for o in ("tiny-1.0", "tiny-2.0")}
+    assert len(cwds) == 2 and all(".staging" in c for c in cwds)  # each kernel in its own folder
+    assert os.getcwd() not in cwds
     index = (project / "reports" / "index.html").read_text()
     assert 'href="tiny-1.0/index.html"' in index and 'href="tiny-2.0/index.html"' in index
     capsys.readouterr()

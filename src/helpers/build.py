@@ -127,7 +127,9 @@ class Builder:
         for attempt in (1, 2):
             try:
                 pm.execute_notebook(
-                    str(job.notebook), str(notebook_out), parameters=parameters, cwd=str(staging),
+                    # The kernel's working folder goes through nbclient's resources, not papermill's
+                    # `cwd`, which chdirs this whole process and so races between threads.
+                    str(job.notebook), str(notebook_out), parameters=parameters, resources={"metadata": {"path": str(staging)}},
                     kernel_name=KERNEL, progress_bar=False, request_save_on_cell_execute=False,
                     execution_timeout=job.timeout, extra_arguments=KERNEL_ARGS, log_output=False,
                 )

@@ -6,12 +6,16 @@ The scheme, one row per respondent:
 - a likert grid `q`: one column per item named `q::<item>`, holding the option label or empty;
 - a multi-response question `q`: one column per option named `q::<option>`, holding 1 (ticked)
   or 0 (not ticked), every cell empty if the respondent skipped the question.
-A respondent answered a grid or a multi-response question when any of its cells is filled.
+A respondent answered a grid or a multi-response question when any of its cells is filled. A row
+with every cell empty (a blank line) is an error, except at the end of the file: line numbers in
+messages count every line.
 Aggregation is vectorised (categorical columns, no Python loop per row): a million rows take
 well under two seconds (see benchmarks/bench_respondents.py).
 """
 from __future__ import annotations
 
+import csv
+import re
 from pathlib import Path
 
 import numpy as np
@@ -39,13 +43,17 @@ def expected_columns(spec: SurveySpec) -> list[str]:
 
 
 def read_respondents(path: Path | str, spec: SurveySpec) -> pd.DataFrame:
-    """Read `respondents.csv` as categorical text columns (fast, exact, no NaN guessing)."""
+    """Read `respondents.csv` as categorical text columns (fast, exact, no NaN guessing).
+
+    `respondent_id` is read as plain text: as a category it would cost a sort of a million
+    distinct ids. Blank lines are kept as rows, so that row r is line r + 2 of the file.
+    """
     path = Path(path)
     errors = Collector(path)
-    if not path.exists() or not path.read_bytes()[:4096].strip():
+    if not path.exists() or not _start(path).strip():
         errors.add(1, None, "a header line naming " + ", ".join(expected_columns(spec)[:3]) + ", ...", "an empty file" if path.exists() else None)
         errors.raise_if_any()
-    header = pd.read_csv(path, nrows=0).columns
+    header = _header(path, errors)
     wanted = expected_columns(spec)
     for column in wanted:
         if column not in header:
@@ -53,13 +61,54 @@ def read_respondents(path: Path | str, spec: SurveySpec) -> pd.DataFrame:
     extra = [c for c in header if c not in wanted and c != ID_COLUMN]
     for column in extra:
         errors.add(1, column, "only respondent_id and the columns survey.yaml implies", column)
+    for column in sorted({c for c in header if header.count(c) > 1}):
+        errors.add(1, column, "each column named once")
     errors.raise_if_any()
-    dtypes = {c: "category" for c in header}
+    options = dict(keep_default_na=False, na_filter=False, skip_blank_lines=False, encoding="utf-8")
     try:
-        return pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_filter=False, encoding="utf-8")
+        frame = pd.read_csv(path, dtype={c: (str if c == ID_COLUMN else "category") for c in header}, **options)
+        # pandas makes the categories numbers when every value of a column looks like one (a
+        # multi-response column nobody skipped), losing the text ("01" would read as 1): re-read
+        # such columns as text.
+        numeric = [c for c in header if c != ID_COLUMN and not pd.api.types.is_string_dtype(frame[c].cat.categories)]
+        if numeric:
+            text = pd.read_csv(path, dtype=str, usecols=numeric, **options)
+            for column in numeric:
+                frame[column] = text[column].astype("category")
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        errors.add(None, None, "a well-formed UTF-8 CSV file", str(exc).strip())
+        errors.add(_parser_line(str(exc)), None, "a well-formed UTF-8 CSV file, each row with as many fields as the header", str(exc).strip())
         errors.raise_if_any()
+    if not isinstance(frame.index, pd.RangeIndex):
+        # pandas takes a first data row with one field more than the header as an index column
+        errors.add(2, None, f"{len(header)} fields, as many as the header", f"{len(header) + 1} fields")
+        errors.raise_if_any()
+    end = len(frame)
+    while end and (frame.iloc[end - 1].astype(str) == "").all():  # blank lines at the end of the file
+        end -= 1
+    return frame.iloc[:end] if end < len(frame) else frame
+
+
+def _start(path: Path, size: int = 4096) -> bytes:
+    """The first bytes of a file, without reading the rest (it may be hundreds of megabytes)."""
+    with path.open("rb") as handle:
+        return handle.read(size)
+
+
+def _header(path: Path, errors: Collector) -> list[str]:
+    """The column names on the first line, exactly as written (pandas would rename duplicates)."""
+    with path.open("rb") as handle:
+        first = handle.readline()
+    try:
+        return next(csv.reader([first.decode("utf-8-sig")]), [])
+    except UnicodeDecodeError as exc:
+        errors.add(1, None, "UTF-8 text", f"undecodable byte at offset {exc.start}")
+        errors.raise_if_any()
+
+
+def _parser_line(message: str) -> int | None:
+    """The line number pandas' C parser names in its message ('... in line 7, saw 5')."""
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
 
 
 def _bad_values(errors: Collector, column: pd.Series, name: str, allowed: list[str], what: str) -> None:
@@ -89,6 +138,7 @@ def aggregate(frame: pd.DataFrame, spec: SurveySpec, path: Path | str) -> tuple[
     rows: list[tuple[str, str, str, int]] = []
     bases: dict[str, tuple[int, int]] = {}
     n = len(frame)
+    anything = (frame[ID_COLUMN] != "").to_numpy(copy=True) if ID_COLUMN in frame.columns else np.zeros(n, dtype=bool)
     for q in spec.questions:
         if q.type in ("single", "likert"):
             allowed = ["", *q.options]
@@ -116,6 +166,9 @@ def aggregate(frame: pd.DataFrame, spec: SurveySpec, path: Path | str) -> tuple[
                 errors.add(int(r) + 2, names[int(np.argmin(filled[r]))], f"0 or 1 in every option of question '{q.id}' once any is filled (empty means skipped)", "")
             answered = int(answered_any.sum())
         bases[q.id] = (answered, n - answered)
+        anything |= answered_any
+    for r in np.flatnonzero(~anything)[:MAX_LINES_SHOWN]:
+        errors.add(int(r) + 2, None, "a respondent: a respondent_id or at least one answer", "a row with every cell empty (a blank line?)")
     errors.raise_if_any()
     counts = pd.DataFrame(rows, columns=["question", "item", "option", "count"])
     return counts, bases

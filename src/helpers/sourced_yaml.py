@@ -91,9 +91,13 @@ def load_yaml(path: Path | str) -> SourcedDict:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         column = f"character {mark.column + 1}" if mark else None
-        errors.add(line, column, "valid YAML", str(exc.problem or exc.context))
+        found = str(exc.problem or exc.context)
+        if exc.problem and exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+            found += f" ({exc.context} on line {exc.context_mark.line + 1})"
+        errors.add(line, column, "valid YAML", found)
         errors.raise_if_any()
     if not isinstance(data, SourcedDict):
-        errors.add(1, None, "a YAML mapping at the top level", type(data).__name__)
+        kind = "a list" if isinstance(data, list) else "a single value" if data is not None else "nothing (only comments)"
+        errors.add(1, None, "a YAML mapping at the top level (key: value lines)", kind)
         errors.raise_if_any()
     return data

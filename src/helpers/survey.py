@@ -6,6 +6,7 @@ print). `load_survey` validates everything and returns a `Survey`.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,8 +88,10 @@ def read_published(path: Path, spec: SurveySpec) -> pd.DataFrame:
         if not row.figure_id.strip():
             errors.add(line, "figure_id", "a figure id")
         try:
-            float(row.value)
+            number = float(row.value)
         except ValueError:
+            number = math.nan
+        if not math.isfinite(number):  # float() accepts 'nan' and 'inf': no silent NaN
             errors.add(line, "value", "a number (the figure as a plain number, e.g. 82 for '82%')", row.value)
         if row.unit not in PUBLISHED_UNITS:
             errors.add(line, "unit", "one of " + ", ".join(PUBLISHED_UNITS), row.unit)

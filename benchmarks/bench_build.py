@@ -1,0 +1,89 @@
+"""Times the build against the naive route and the floor, side by side in one run.
+
+(1) naive: for each job, the `papermill` CLI then the `jupyter nbconvert` CLI, one after the other;
+(2) this build, cold (--force); (3) this build with nothing changed; (4) the floor: one bare kernel
+start plus the notebook's imports, per job, divided over the cores.
+Targets (issue 5): cold >= 3x faster than naive, cold <= 1.5x the floor, no-op < 1 s.
+Usage: .venv/bin/python benchmarks/bench_build.py
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from helpers import paths
+from helpers.build import KERNEL, KERNEL_ARGS
+from helpers.build_config import load_config
+
+BIN = Path(sys.executable).parent
+
+
+def timed(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def naive(jobs, work: Path) -> None:
+    """The route without this build: two CLI processes per job, one job after another."""
+    for job in jobs:
+        out = work / "naive" / job.output
+        out.mkdir(parents=True, exist_ok=True)
+        args = [str(BIN / "papermill"), str(job.notebook), str(out / "notebook.ipynb"), "--cwd", str(out), "-k", KERNEL, "--no-progress-bar", "--log-level", "ERROR"]
+        params = {**job.parameters, "output_dir": str(out)}
+        args += ["-y", json.dumps(params)]
+        subprocess.run(args, check=True, capture_output=True)
+        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out / "notebook.ipynb")], check=True, capture_output=True)
+
+
+def imports_of(notebook: Path) -> str:
+    nb = json.loads(notebook.read_text())
+    lines = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            src = "".join(cell["source"])
+            lines += [line for line in src.splitlines() if line.startswith(("import ", "from ")) and not line.startswith("from __future__")]
+    return "\n".join(lines)
+
+
+def floor(jobs) -> float:
+    """Kernel start + imports for each job, run one at a time, divided over the cores."""
+    from jupyter_client.manager import start_new_kernel
+
+    total = 0.0
+    for job in jobs:
+        started = time.perf_counter()
+        km, kc = start_new_kernel(kernel_name=KERNEL, extra_arguments=KERNEL_ARGS, cwd=str(paths.ROOT))
+        kc.execute_interactive(imports_of(job.notebook), timeout=300, output_hook=lambda msg: None)
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+        total += time.perf_counter() - started
+    return total / (os.cpu_count() or 1)
+
+
+def main() -> int:
+    jobs = load_config(paths.ROOT / "reports.yaml")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        reports = work / "reports"
+        build = [sys.executable, "-m", "helpers.build", "--reports", str(reports), "--no-progress"]
+        t_naive = timed(lambda: naive(jobs, work))
+        t_cold = timed(lambda: subprocess.run(build + ["--force"], check=True, capture_output=True))
+        t_noop = timed(lambda: subprocess.run(build, check=True, capture_output=True))
+        t_floor = floor(jobs)
+    print(f"jobs: {len(jobs)} on {os.cpu_count()} cores")
+    print(f"(1) naive route (papermill CLI + nbconvert CLI per job): {t_naive:6.1f} s")
+    print(f"(2) build, cold (--force):                                {t_cold:6.1f} s")
+    print(f"(3) build, nothing changed:                               {t_noop:6.2f} s")
+    print(f"(4) floor (kernel start + imports per job / cores):       {t_floor:6.1f} s")
+    print(f"naive / cold = {t_naive / t_cold:.2f} (target >= 3); cold / floor = {t_cold / t_floor:.2f} (target <= 1.5); no-op {'<' if t_noop < 1 else '>='} 1 s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
