@@ -131,5 +131,5 @@ def test_every_page_works_in_chromium(site, browser, tmp_path) -> None:
         elif re.match(r"research-report/index\.html$", path):
             shot = shots / "research-report.png"
         problems += check_page(browser, base, path, reports, shot)
-    assert problems == []
+    assert not problems, "\n".join(problems)
     assert (shots / "index.png").exists()

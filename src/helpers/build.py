@@ -123,7 +123,7 @@ class Builder:
 
         started = time.perf_counter()
         notebook_out = staging / "notebook.ipynb"
-        parameters = {**job.parameters, "output_dir": paths.shown(staging)}
+        parameters = {**expand_reports(job.parameters, self.reports), "output_dir": paths.shown(staging)}
         for attempt in (1, 2):
             try:
                 pm.execute_notebook(
@@ -294,6 +294,12 @@ class Builder:
         print(f"{built} built, {len(outcomes) - built - failed} up to date, {failed} failed; index: {paths.shown(self.reports / 'index.html')}")
 
 
+def expand_reports(parameters: dict, reports: Path) -> dict:
+    """Replace `{reports}` in text parameters by this build's reports folder (for jobs that read others)."""
+    where = paths.shown(reports)
+    return {k: v.replace("{reports}", where) if isinstance(v, str) else v for k, v in parameters.items()}
+
+
 def clean_executed(nb) -> None:
     """Drop what makes an executed notebook differ between identical runs: timings, paths, random ids."""
     nb.metadata.pop("papermill", None)
@@ -340,8 +346,16 @@ def refresh_notebooks(config: Path, only: list[str] | None, workers: int) -> int
             path.write_text(new, encoding="utf-8")
         print(f"refreshed {paths.shown(path)}")
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        list(pool.map(run, notebooks))
+    # Notebooks of jobs that read other jobs' results run after the others have written theirs.
+    try:
+        readers = {j.notebook.resolve() for j in load_config(config) if j.needs}
+    except DataError:
+        readers = set()
+    first = [nb for nb in notebooks if nb.resolve() not in readers]
+    last = [nb for nb in notebooks if nb.resolve() in readers]
+    for wave in (first, last):
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            list(pool.map(run, wave))
     for failure in failures:
         print(f"FAILED {failure}", file=sys.stderr)
     return 1 if failures else 0

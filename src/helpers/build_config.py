@@ -55,7 +55,19 @@ def _type_name(value) -> str:
         return "None"
     if isinstance(value, bool):
         return "bool"
-    return {int: "int", float: "float", str: "str", list: "list", dict: "dict"}.get(type(value), "any")
+    for kind, name in ((int, "int"), (float, "float"), (str, "str"), (list, "list"), (dict, "dict")):
+        if isinstance(value, kind):
+            return name
+    return "any"
+
+
+def plain(value):
+    """A YAML value as plain Python (lists and dicts without line bookkeeping), for papermill."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
 
 
 def _annotation_types(node: ast.expr | None) -> tuple[str, ...] | None:
@@ -173,7 +185,7 @@ def load_config(config_path: Path | str) -> list[Job]:
                 name=out_name if sweep else name, notebook=notebook, output=out_name,
                 title=str(raw.get("title") or name) + (f" ({', '.join(f'{k} = {v}' for k, v in extra.items())})" if extra else ""),
                 group=str(raw.get("group") or "Reports"), description=str(raw.get("description") or ""),
-                parameters={**dict(params), **extra}, needs=tuple(needs) if isinstance(needs, list) else (),
+                parameters=plain({**dict(params), **extra}), needs=tuple(needs) if isinstance(needs, list) else (),
                 inputs=tuple(inputs) if isinstance(inputs, list) else (), timeout=timeout, line=line, sweep=dict(sweep),
             ))
     names = [j.name for j in jobs]

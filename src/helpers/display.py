@@ -38,6 +38,7 @@ def md(template: str, **values) -> Markdown:
 
 def table(frame: pd.DataFrame, caption: str | None = None, index: bool = False, float_format: str = "{:.3f}") -> HTML:
     """A table as accessible HTML: header cells, a caption, cell text escaped."""
+    frame = frame.rename_axis(index=None, columns=None) if not index else frame.rename_axis(columns=None)
     frame = frame.astype(object).where(frame.notna(), "")
     body = frame.to_html(index=index, escape=True, border=0, na_rep="", float_format=float_format.format,
                          classes="dataframe workbench-table")
@@ -50,9 +51,9 @@ def figure_html(png: bytes, alt: str, caption: str, data: pd.DataFrame, data_fil
     """An embedded chart: the image with its alt text, a caption, and its data one click away."""
     src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     data_table = data.to_html(index=False, escape=True, border=0, na_rep="", classes="dataframe workbench-table")
-    link = f' (also as <a href="{escape(data_file)}">{escape(data_file)}</a>)' if data_file else ""
+    link = f'<p>Download: <a href="{escape(data_file)}">{escape(data_file)}</a></p>\n' if data_file else ""
     return (
         f'<figure class="workbench-figure">\n<img src="{src}" alt="{escape(alt)}" style="max-width:100%">\n'
         f"<figcaption>{escape(caption)}</figcaption>\n"
-        f"<details><summary>Data behind this chart{link}</summary>\n{data_table}\n</details>\n</figure>"
+        f"<details><summary>Data behind this chart</summary>\n{link}{data_table}\n</details>\n</figure>"
     )

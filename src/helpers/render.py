@@ -37,8 +37,10 @@ body { max-width: 60rem; margin: 0 auto; padding: 1rem; }
 .workbench-footer table { border-collapse: collapse; }
 .workbench-footer th, .workbench-footer td { text-align: left; padding: 0.1rem 0.5rem; vertical-align: top; }
 .workbench-table caption { text-align: left; font-weight: bold; }
+.jp-RenderedHTMLCommon table.workbench-table td, .jp-RenderedHTMLCommon table.workbench-table th { text-align: left; }
+.workbench-nav, .workbench-footer { font-family: var(--jp-content-font-family, system-ui, sans-serif); }
 figure.workbench-figure { margin: 1rem 0; }
-a { color: #0b57d0; }
+a, .jp-RenderedHTMLCommon a { color: #0b57d0; text-decoration: underline; }
 </style>
 """
 
