@@ -8,6 +8,7 @@ Usage: .venv/bin/python benchmarks/bench_build.py
 """
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -17,7 +18,7 @@ import time
 from pathlib import Path
 
 from helpers import paths
-from helpers.build import KERNEL, KERNEL_ARGS
+from helpers.build import KERNEL, KERNEL_ARGS, expand_reports
 from helpers.build_config import load_config
 
 BIN = Path(sys.executable).parent
@@ -31,24 +32,28 @@ def timed(fn) -> float:
 
 def naive(jobs, work: Path) -> None:
     """The route without this build: two CLI processes per job, one job after another."""
-    for job in jobs:
+    for job in sorted(jobs, key=lambda j: bool(j.needs)):  # readers of other jobs' results go last
         out = work / "naive" / job.output
         out.mkdir(parents=True, exist_ok=True)
         args = [str(BIN / "papermill"), str(job.notebook), str(out / "notebook.ipynb"), "--cwd", str(out), "-k", KERNEL, "--no-progress-bar", "--log-level", "ERROR"]
-        params = {**job.parameters, "output_dir": str(out)}
+        params = {**expand_reports(job.parameters, work / "naive"), "output_dir": str(out)}
         args += ["-y", json.dumps(params)]
         subprocess.run(args, check=True, capture_output=True)
         subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out / "notebook.ipynb")], check=True, capture_output=True)
 
 
 def imports_of(notebook: Path) -> str:
+    """Every top-level import statement of the notebook's code cells (parsed, so multi-line ones count)."""
     nb = json.loads(notebook.read_text())
-    lines = []
+    statements = []
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
-            src = "".join(cell["source"])
-            lines += [line for line in src.splitlines() if line.startswith(("import ", "from ")) and not line.startswith("from __future__")]
-    return "\n".join(lines)
+            try:
+                tree = ast.parse("".join(cell["source"]))
+            except SyntaxError:
+                continue
+            statements += [ast.unparse(n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    return "\n".join(statements)
 
 
 def floor(jobs) -> float:
@@ -59,7 +64,9 @@ def floor(jobs) -> float:
     for job in jobs:
         started = time.perf_counter()
         km, kc = start_new_kernel(kernel_name=KERNEL, extra_arguments=KERNEL_ARGS, cwd=str(paths.ROOT))
-        kc.execute_interactive(imports_of(job.notebook), timeout=300, output_hook=lambda msg: None)
+        reply = kc.execute_interactive(imports_of(job.notebook), timeout=300, output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"the imports of {job.notebook.name} failed: {reply['content'].get('evalue')}")
         kc.stop_channels()
         km.shutdown_kernel(now=True)
         total += time.perf_counter() - started

@@ -31,6 +31,7 @@ KERNEL = "commissioning-workbench"
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]  # silence ipykernel's transport notice
 STAGING, TRASH, FAILED = ".staging", ".trash", "_failed"
 RECORD = "build.json"
+TIMINGS = ".timings.json"
 
 
 @dataclass
@@ -150,10 +151,8 @@ class Builder:
         }
         from .render import render_html
 
-        links = {"Show the code": "code.html", "Executed notebook": "notebook.ipynb", "All reports": "../index.html"}
+        links = {"Executed notebook": "notebook.ipynb", "All reports": "../index.html"}
         (staging / "index.html").write_text(render_html(nb, job.title, provenance, links, hide_code=True), encoding="utf-8")
-        code_links = {"Hide the code": "index.html", "Executed notebook": "notebook.ipynb", "All reports": "../index.html"}
-        (staging / "code.html").write_text(render_html(nb, job.title + " (with code)", provenance, code_links, hide_code=False), encoding="utf-8")
         record = {"job": job.name, "key": key, "notebook": paths.shown(job.notebook), **provenance}
         (staging / RECORD).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         self.swap_in(job, staging)
@@ -252,12 +251,23 @@ class Builder:
                 bar.update(1)
             done[job.name].set()
 
-        # Jobs that need others go last so a worker never waits on a job that has not started.
-        ordered = sorted(stale, key=lambda j: bool(expand_needs(j, jobs)))
+        # Jobs that need others go last so a worker never waits on a job that has not started;
+        # among the rest, the longest last time first, so the cores stay busy to the end.
+        timings = self.read_timings()
+        ordered = sorted(stale, key=lambda j: (bool(expand_needs(j, jobs)), -timings.get(j.name, 0.0)))
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             list(pool.map(work, ordered))
         bar.close()
+        timings.update({name: round(o.seconds, 1) for name, o in results.items() if o.status == "built"})
+        write_atomic(self.reports / TIMINGS, json.dumps(dict(sorted(timings.items())), indent=1) + "\n")
         return results
+
+    def read_timings(self) -> dict[str, float]:
+        """How long each job took when last built (kept apart from the reports: it varies)."""
+        try:
+            return json.loads((self.reports / TIMINGS).read_text())
+        except (OSError, ValueError):
+            return {}
 
     # ---- reporting ------------------------------------------------------------------------
     def write_index(self, jobs: list[Job]) -> None:

@@ -1,6 +1,7 @@
 """Reports for reviewers: executed notebooks rendered to self-contained, accessible HTML.
 
-The reviewer's page hides the code (a "show code" page and the executed notebook sit beside it),
+The reviewer's page hides the code (a "Show the code" switch reveals it, and the executed
+notebook sits beside it),
 embeds its figures, opens with a table of contents and closes with a provenance footer (commit,
 parameters, data hashes, package versions). Nothing is loaded from the internet, and the output
 is byte-identical for the same inputs.
@@ -40,6 +41,9 @@ body { max-width: 60rem; margin: 0 auto; padding: 1rem; }
 .jp-RenderedHTMLCommon table.workbench-table td, .jp-RenderedHTMLCommon table.workbench-table th { text-align: left; }
 .workbench-nav, .workbench-footer { font-family: var(--jp-content-font-family, system-ui, sans-serif); }
 figure.workbench-figure { margin: 1rem 0; }
+.workbench-toggle { margin: 0.5rem 0; font-family: var(--jp-content-font-family, system-ui, sans-serif); }
+body:has(#workbench-show-code:not(:checked)) .jp-CodeCell .jp-Cell-inputWrapper,
+body:has(#workbench-show-code:not(:checked)) .jp-CodeCell.jp-mod-noOutputs { display: none; }
 a, .jp-RenderedHTMLCommon a { color: #0b57d0; text-decoration: underline; }
 </style>
 """
@@ -114,16 +118,24 @@ def provenance_footer(provenance: dict, links: dict[str, str]) -> str:
     )
 
 
+TOGGLE = ('<p class="workbench-toggle"><input type="checkbox" id="workbench-show-code"> '
+          '<label for="workbench-show-code">Show the code behind each result</label></p>\n')
+
+
 def render_html(nb, title: str, provenance: dict, links: dict[str, str], hide_code: bool = True) -> str:
-    """One executed notebook as a self-contained HTML page."""
+    """One executed notebook as a self-contained HTML page.
+
+    With `hide_code`, the code is in the page but hidden until the reader ticks "Show the code"
+    (CSS only, no script): one render serves both readers.
+    """
     nb = nb.copy()
     nb.metadata["title"] = title
-    body, _ = _exporter(hide_code).from_notebook_node(nb)
+    body, _ = _exporter(False).from_notebook_node(nb)
     body = _EMPTY_SCRIPTS.sub("", body)
     body = _MATHJAX.sub("", body)
     body = body.replace("</head>", EXTRA_CSS + "</head>", 1)
     toc = table_of_contents(body)
-    body = insert_after_title(body, toc)
+    body = insert_after_title(body, (TOGGLE if hide_code else "") + toc)
     body = body.replace("</main>", "</main>\n" + provenance_footer(provenance, links), 1) if "</main>" in body else body.replace("</body>", provenance_footer(provenance, links) + "</body>", 1)
     return body
 
