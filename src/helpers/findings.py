@@ -104,3 +104,22 @@ def report_link(directory: Path | str, reports_root: Path | str) -> str | None:
     except ValueError:
         return None
     return f"../{rel.as_posix()}/index.html"
+
+
+def check_same_survey(results: pd.DataFrame, survey, questions: list[str], where: str) -> None:
+    """Stop when an analysis's results were computed on another survey than `survey`.
+
+    The bases of its proportions must be the survey's `answered` counts; a report that mixed
+    waves would otherwise print one wave's findings under another's name.
+    """
+    for qid in questions:
+        question = survey.question(qid)
+        rows = results[(results["question"] == qid) & results["statistic"].str.startswith("proportion")]
+        if question.answered is None or rows.empty:
+            continue
+        bases = sorted({int(b) for b in rows["base"].dropna()})
+        if bases != [question.answered]:
+            raise ValueError(
+                f"parameter '{where}': its results.csv has base {bases} for question '{qid}', but survey_dir says "
+                f"{question.answered} answered: run the analyses on the same survey as the report"
+            )
