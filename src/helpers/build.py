@@ -380,7 +380,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reports", type=Path, default=paths.REPORTS, help="where reports go (default: reports/)")
     parser.add_argument("--force", action="store_true", help="rebuild every job, changed or not")
     parser.add_argument("--only", action="append", metavar="NAME", help="build only this job (repeatable)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="jobs run at once (default: the number of cores)")
+    # One more job than cores: a kernel starting up or the main thread rendering HTML leaves a core idle.
+    parser.add_argument("--jobs", type=int, default=(os.cpu_count() or 1) + 1, help="jobs run at once (default: the number of cores + 1)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--refresh-notebooks", action="store_true", help="re-run notebooks/ in place with their defaults instead")
     args = parser.parse_args(argv)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from pathlib import Path
 
 _EMPTY_SCRIPTS = re.compile(r'<script src="">\s*</script>\n?')
@@ -49,7 +50,19 @@ a, .jp-RenderedHTMLCommon a { color: #0b57d0; text-decoration: underline; }
 """
 
 
+_LOCAL = threading.local()
+
+
 def _exporter(hide_code: bool):
+    """One configured exporter per thread (building one loads and compiles the templates)."""
+    cached = getattr(_LOCAL, "exporters", {})
+    if hide_code not in cached:
+        cached[hide_code] = _new_exporter(hide_code)
+        _LOCAL.exporters = cached
+    return cached[hide_code]
+
+
+def _new_exporter(hide_code: bool):
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
