@@ -79,6 +79,8 @@ def read_total(project: Path, output: str) -> str:
         ("  - name: j\n    notebook: sum.ipynb\n    parameters:\n      output_dir: x\n", "the build sets it"),
         ("  - name: j\n    notebook: sum.ipynb\n    flavour: x\n", "only the keys"),
         ("  - name: j\n    notebook: sum.ipynb\n    needs: [nothing]\n", "names of other jobs"),
+        ("  - name: j\n    notebook: sum.ipynb\n    needs: [k]\n  - name: k\n    notebook: sum.ipynb\n    needs: [j]\n",
+         "these jobs wait on each other: j, k"),
     ],
 )
 def test_config_errors_name_the_job_and_parameter(project: Path, job: str, expected: str) -> None:

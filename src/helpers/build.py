@@ -94,8 +94,8 @@ class Builder:
                     keys[job.name] = job_key(job.notebook, job.parameters, data, {d.name: keys[d.name] for d in deps})
                     pending.remove(job)
                     progressed = True
-            if not progressed:
-                raise DataError([])  # unreachable: needs cycles are refused by load_config
+            if not progressed:  # load_config refuses cycles, so this means a bug in the build
+                raise RuntimeError("jobs wait on each other: " + ", ".join(j.name for j in pending))
         return keys
 
     def recorded_key(self, job: Job) -> str | None:

@@ -199,7 +199,23 @@ def load_config(config_path: Path | str) -> list[Job]:
             if need not in names and not any(j.name.startswith(need + "-") for j in jobs):
                 errors.add(job.line, "needs", f"in job '{job.name}', names of other jobs", need)
     errors.raise_if_any()
+    _refuse_cycles(jobs, errors)
     return jobs
+
+
+def _refuse_cycles(jobs: list[Job], errors: Collector) -> None:
+    """Jobs that need each other, directly or through others, can never run: name them."""
+    done: set[str] = set()
+    pending = list(jobs)
+    while pending:
+        ready = [j for j in pending if all(d.name in done for d in expand_needs(j, jobs))]
+        if not ready:
+            for job in pending:
+                errors.add(job.line, "needs", f"in job '{job.name}', needs without a cycle (these jobs wait on each other: "
+                           + ", ".join(j.name for j in pending) + ")", list(job.needs))
+            errors.raise_if_any()
+        done.update(j.name for j in ready)
+        pending = [j for j in pending if j not in ready]
 
 
 def expand_needs(job: Job, jobs: list[Job]) -> list[Job]:
