@@ -92,13 +92,14 @@ def base_search(figures: pd.DataFrame, bases) -> pd.DataFrame:
     ([[92, 0], [93, 2]], [83.0, 82.0])
     """
     rows = []
+    records = list(figures[["label", "value", "decimals", "numerator"]].itertuples(index=False, name=None))
     for base in bases:
         row = {"base": int(base)}
         hits = 0
-        for f in figures.itertuples(index=False):
-            value = round_half_up(percent(f.numerator, base), int(f.decimals))
-            row[f.label] = value
-            hits += int(value == f.value)
+        for label, printed, decimals, count in records:
+            value = round_half_up(percent(count, base), int(decimals))
+            row[label] = value
+            hits += int(value == printed)
         row["matches"] = hits
         row["all_match"] = hits == len(figures)
         rows.append(row)
