@@ -50,16 +50,28 @@ a, .jp-RenderedHTMLCommon a { color: #0b57d0; text-decoration: underline; }
 """
 
 
-_LOCAL = threading.local()
+_EXPORTERS: dict[bool, object] = {}
+_EXPORTER_LOCK = threading.Lock()  # an exporter is not thread-safe; rendering holds the GIL anyway
 
 
 def _exporter(hide_code: bool):
-    """One configured exporter per thread (building one loads and compiles the templates)."""
-    cached = getattr(_LOCAL, "exporters", {})
-    if hide_code not in cached:
-        cached[hide_code] = _new_exporter(hide_code)
-        _LOCAL.exporters = cached
-    return cached[hide_code]
+    """One configured exporter per process (building one loads and compiles the templates)."""
+    if hide_code not in _EXPORTERS:
+        _EXPORTERS[hide_code] = _new_exporter(hide_code)
+    return _EXPORTERS[hide_code]
+
+
+def warm_up() -> None:
+    """Build the exporter and load what a first render loads (lexer, sanitiser, parser) ahead of it.
+
+    The build calls this while its kernels start, so the first report does not wait for it.
+    """
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    cell = new_code_cell("x = 1", outputs=[new_output("display_data", {"text/html": "<p>x</p>", "text/plain": "x"})])
+    nb = new_notebook(cells=[new_markdown_cell("# Warm-up"), cell], metadata={"language_info": {"name": "python"}})
+    with _EXPORTER_LOCK:
+        _exporter(False).from_notebook_node(nb)
 
 
 def _new_exporter(hide_code: bool):
@@ -143,7 +155,8 @@ def render_html(nb, title: str, provenance: dict, links: dict[str, str], hide_co
     """
     nb = nb.copy()
     nb.metadata["title"] = title
-    body, _ = _exporter(False).from_notebook_node(nb)
+    with _EXPORTER_LOCK:
+        body, _ = _exporter(False).from_notebook_node(nb)
     body = _EMPTY_SCRIPTS.sub("", body)
     body = _MATHJAX.sub("", body)
     body = body.replace("</head>", EXTRA_CSS + "</head>", 1)
