@@ -8,7 +8,6 @@ Usage: .venv/bin/python benchmarks/bench_build.py
 """
 from __future__ import annotations
 
-import ast
 import json
 import os
 import subprocess
@@ -20,6 +19,7 @@ from pathlib import Path
 from helpers import paths
 from helpers.build import KERNEL, KERNEL_ARGS, expand_reports
 from helpers.build_config import load_config
+from helpers.forked_kernels import notebook_imports
 
 BIN = Path(sys.executable).parent
 
@@ -42,20 +42,6 @@ def naive(jobs, work: Path) -> None:
         subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out / "notebook.ipynb")], check=True, capture_output=True)
 
 
-def imports_of(notebook: Path) -> str:
-    """Every top-level import statement of the notebook's code cells (parsed, so multi-line ones count)."""
-    nb = json.loads(notebook.read_text())
-    statements = []
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
-            try:
-                tree = ast.parse("".join(cell["source"]))
-            except SyntaxError:
-                continue
-            statements += [ast.unparse(n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
-    return "\n".join(statements)
-
-
 def floor(jobs) -> float:
     """Kernel start + imports for each job, run one at a time, divided over the cores."""
     from jupyter_client.manager import start_new_kernel
@@ -64,7 +50,7 @@ def floor(jobs) -> float:
     for job in jobs:
         started = time.perf_counter()
         km, kc = start_new_kernel(kernel_name=KERNEL, extra_arguments=KERNEL_ARGS, cwd=str(paths.ROOT))
-        reply = kc.execute_interactive(imports_of(job.notebook), timeout=300, output_hook=lambda msg: None)
+        reply = kc.execute_interactive("\n".join(notebook_imports(job.notebook)), timeout=300, output_hook=lambda msg: None)
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"the imports of {job.notebook.name} failed: {reply['content'].get('evalue')}")
         kc.stop_channels()

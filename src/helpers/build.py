@@ -70,8 +70,11 @@ def package_versions() -> dict[str, str]:
 class Builder:
     """One build: plan the jobs, run the stale ones in parallel, swap their outputs in, index them."""
 
-    def __init__(self, config: Path, reports: Path, workers: int, force: bool, only: list[str] | None, progress: bool = True):
+    def __init__(self, config: Path, reports: Path, workers: int, force: bool, only: list[str] | None, progress: bool = True,
+                 fork_kernels: bool = True):
         self.config = config
+        self.fork_kernels = fork_kernels
+        self.manager_class = None  # set while a fork server runs
         self.reports = reports
         self.workers = max(1, workers)
         self.force = force
@@ -133,6 +136,8 @@ class Builder:
                     str(job.notebook), str(notebook_out), parameters=parameters, resources={"metadata": {"path": str(staging)}},
                     kernel_name=KERNEL, progress_bar=False, request_save_on_cell_execute=False,
                     execution_timeout=job.timeout, extra_arguments=KERNEL_ARGS, log_output=False,
+                    # a retry starts its kernel the usual way, in case the fork server is the trouble
+                    **({"kernel_manager_class": self.manager_class} if self.manager_class and attempt == 1 else {}),
                 )
                 break
             except pm.PapermillExecutionError as exc:
@@ -255,12 +260,51 @@ class Builder:
         # among the rest, the longest last time first, so the cores stay busy to the end.
         timings = self.read_timings()
         ordered = sorted(stale, key=lambda j: (bool(expand_needs(j, jobs)), -timings.get(j.name, 0.0)))
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            list(pool.map(work, ordered))
-        bar.close()
+        server = self.start_fork_server(stale)
+        self.warm_up()  # the main thread's own imports and templates, while the server preloads
+        if server:
+            try:
+                server.wait_ready()
+            except Exception as exc:  # noqa: BLE001  (the usual kernels still work)
+                print(f"Kernels start one by one: the fork server did not start ({exc}).", file=sys.stderr)
+                server, self.manager_class = None, None
+        try:
+            with ThreadPoolExecutor(max_workers=self.workers) as pool:
+                list(pool.map(work, ordered))
+        finally:
+            bar.close()
+            if server:
+                server.close()
+                self.manager_class = None
         timings.update({name: round(o.seconds, 1) for name, o in results.items() if o.status == "built"})
         write_atomic(self.reports / TIMINGS, json.dumps(dict(sorted(timings.items())), indent=1) + "\n")
         return results
+
+    def start_fork_server(self, stale: list[Job]):
+        """Preload the stale notebooks' imports once, to fork every kernel from (see forked_kernels)."""
+        from . import forked_kernels
+
+        if not self.fork_kernels or not forked_kernels.supported():
+            return None
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        imports = forked_kernels.preload_statements([job.notebook for job in stale])
+        try:
+            server = forked_kernels.ForkServer(KernelSpecManager().get_kernel_spec(KERNEL).argv, imports, paths.ROOT)
+        except Exception as exc:  # noqa: BLE001  (the usual kernels still work)
+            print(f"Kernels start one by one: the fork server did not start ({exc}).", file=sys.stderr)
+            return None
+        self.manager_class = forked_kernels.kernel_manager_class(server)
+        return server
+
+    @staticmethod
+    def warm_up() -> None:
+        import nbformat  # noqa: F401
+        import papermill  # noqa: F401
+
+        from .render import warm_up
+
+        warm_up()
 
     def read_timings(self) -> dict[str, float]:
         """How long each job took when last built (kept apart from the reports: it varies)."""
@@ -383,11 +427,13 @@ def main(argv: list[str] | None = None) -> int:
     # One more job than cores: a kernel starting up or the main thread rendering HTML leaves a core idle.
     parser.add_argument("--jobs", type=int, default=(os.cpu_count() or 1) + 1, help="jobs run at once (default: the number of cores + 1)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--fresh-kernels", action="store_true", help="start every kernel from scratch instead of forking it from a preloaded parent")
     parser.add_argument("--refresh-notebooks", action="store_true", help="re-run notebooks/ in place with their defaults instead")
     args = parser.parse_args(argv)
     if args.refresh_notebooks:
         return refresh_notebooks(args.config, args.only, args.jobs)
-    builder = Builder(args.config.resolve(), args.reports.resolve(), args.jobs, args.force, args.only, progress=not args.no_progress)
+    builder = Builder(args.config.resolve(), args.reports.resolve(), args.jobs, args.force, args.only,
+                      progress=not args.no_progress, fork_kernels=not args.fresh_kernels)
     return builder.run()
 
 
