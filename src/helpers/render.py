@@ -50,15 +50,15 @@ a, .jp-RenderedHTMLCommon a { color: #0b57d0; text-decoration: underline; }
 """
 
 
-_EXPORTERS: dict[bool, object] = {}
+_EXPORTERS: list = []
 _EXPORTER_LOCK = threading.Lock()  # an exporter is not thread-safe; rendering holds the GIL anyway
 
 
-def _exporter(hide_code: bool):
+def _exporter():
     """One configured exporter per process (building one loads and compiles the templates)."""
-    if hide_code not in _EXPORTERS:
-        _EXPORTERS[hide_code] = _new_exporter(hide_code)
-    return _EXPORTERS[hide_code]
+    if not _EXPORTERS:
+        _EXPORTERS.append(_new_exporter())
+    return _EXPORTERS[0]
 
 
 def warm_up() -> None:
@@ -71,15 +71,27 @@ def warm_up() -> None:
     cell = new_code_cell("x = 1", outputs=[new_output("display_data", {"text/html": "<p>x</p>", "text/plain": "x"})])
     nb = new_notebook(cells=[new_markdown_cell("# Warm-up"), cell], metadata={"language_info": {"name": "python"}})
     with _EXPORTER_LOCK:
-        _exporter(False).from_notebook_node(nb)
+        _exporter().from_notebook_node(nb)
 
 
-def _new_exporter(hide_code: bool):
+# The lab template, less one step: it passes Pygments' highlighted code through bleach, which
+# changes nothing (Pygments escapes the code it colours) and took a third of each render.
+TEMPLATE = """{%- extends 'index.html.j2' -%}
+{% block input %}
+<div class="jp-CodeMirrorEditor jp-Editor jp-InputArea-editor" data-type="inline">
+     <div class="cm-editor cm-s-jupyter">
+{{ cell.source | highlight_code(metadata=cell.metadata) }}
+     </div>
+</div>
+{%- endblock input %}
+"""
+
+
+def _new_exporter(template: str = TEMPLATE):
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
         template_name="lab",
-        exclude_input=hide_code,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         mathjax_url="",
@@ -91,6 +103,7 @@ def _new_exporter(hide_code: bool):
         jupyter_widgets_base_url="",
         anchor_link_text="",
     )
+    exporter.raw_template = template  # "" keeps nbconvert's lab template as it is
     exporter.register_preprocessor(_tag_remover(), enabled=True)
     return exporter
 
@@ -156,7 +169,7 @@ def render_html(nb, title: str, provenance: dict, links: dict[str, str], hide_co
     nb = nb.copy()
     nb.metadata["title"] = title
     with _EXPORTER_LOCK:
-        body, _ = _exporter(False).from_notebook_node(nb)
+        body, _ = _exporter().from_notebook_node(nb)
     body = _EMPTY_SCRIPTS.sub("", body)
     body = _MATHJAX.sub("", body)
     body = body.replace("</head>", EXTRA_CSS + "</head>", 1)
