@@ -104,6 +104,16 @@ def test_declared_parameters_read_types_from_defaults_and_annotations(tmp_path: 
     declared = declared_parameters(nb)
     assert declared["a"].types == ("int",) and declared["b"].types == ("int", "None")
     assert declared["d"].accepts(1) and not declared["c"].accepts(1) and declared["b"].accepts(None)
+    nb = write_notebook(tmp_path / "u.ipynb", 'from typing import Union\nn: Union[int, str, None] = "survey"', [])
+    assert declared_parameters(nb)["n"].types == ("int", "str", "None")
+
+
+@pytest.mark.parametrize("notebook", sorted(paths.NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_papermill_reads_every_parameter_the_build_checks(notebook: Path) -> None:
+    """Else papermill logs "Passed unknown parameter" for a job that sets it (it cannot read `int | str`)."""
+    import papermill
+
+    assert set(papermill.inspect_notebook(str(notebook))) == set(declared_parameters(notebook))
 
 
 # ---- cache keys: each kind of input misses, nothing changed hits --------------------------------

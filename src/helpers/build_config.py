@@ -71,7 +71,7 @@ def plain(value):
 
 
 def _annotation_types(node: ast.expr | None) -> tuple[str, ...] | None:
-    """Types named by an annotation such as `int | None` or `Optional[float]`."""
+    """Types named by an annotation such as `int | None`, `Optional[float]` or `Union[int, str, None]`."""
     if node is None:
         return None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
@@ -84,6 +84,9 @@ def _annotation_types(node: ast.expr | None) -> tuple[str, ...] | None:
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
         if node.value.id == "Optional":
             return (_annotation_types(node.slice) or ()) + ("None",)
+        if node.value.id == "Union":  # the form papermill can read
+            members = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            return tuple(t for member in members for t in (_annotation_types(member) or ()))
         return (node.value.id.lower(),)
     return ("any",)
 
