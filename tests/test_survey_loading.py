@@ -518,6 +518,20 @@ class TestRespondents:
         line = replace_line(tiny / "respondents.csv", "r3,No,0,0,Fewer,", "r3,No,0,0,Fewer,,extra")
         assert_names(load_error(tiny), "respondents.csv", line, None, "a well-formed UTF-8 CSV file")
 
+    def test_row_with_too_few_fields(self, tiny):
+        """pandas would pad the row with empty cells, counting the respondent as skipping q3."""
+        line = replace_line(tiny / "respondents.csv", "r3,No,0,0,Fewer,", "r3,No,0,0")
+        error = load_error(tiny)
+        assert_names(error, "respondents.csv", line, None, "6 fields, as many as the header")
+        assert "found '4 fields'" in str(error)
+
+    def test_row_with_too_few_fields_after_a_quoted_line_break(self, tiny):
+        """A quoted id spanning two lines: the short row is still found, on the line it starts."""
+        path = tiny / "respondents.csv"
+        replace_line(path, "r2,Yes,1,0,,", '"r2\nsecond line",Yes,1,0,,')
+        line = replace_line(path, "r3,No,0,0,Fewer,", "r3,No")
+        assert_names(load_error(tiny), "respondents.csv", line, None, "6 fields, as many as the header")
+
     def test_empty_respondents_csv(self, tiny):
         (tiny / "respondents.csv").write_text("", encoding="utf-8")
         error = load_error(tiny)

@@ -7,8 +7,8 @@ The scheme, one row per respondent:
 - a multi-response question `q`: one column per option named `q::<option>`, holding 1 (ticked)
   or 0 (not ticked), every cell empty if the respondent skipped the question.
 A respondent answered a grid or a multi-response question when any of its cells is filled. A row
-with every cell empty (a blank line) is an error, except at the end of the file: line numbers in
-messages count every line.
+with every cell empty (a blank line) is an error, except at the end of the file, and so is a row
+with fewer or more fields than the header: line numbers in messages count every line.
 Aggregation is vectorised (categorical columns, no Python loop per row): a million rows take
 well under two seconds (see benchmarks/bench_respondents.py).
 """
@@ -85,7 +85,51 @@ def read_respondents(path: Path | str, spec: SurveySpec) -> pd.DataFrame:
     end = len(frame)
     while end and (frame.iloc[end - 1].astype(str) == "").all():  # blank lines at the end of the file
         end -= 1
-    return frame.iloc[:end] if end < len(frame) else frame
+    frame = frame.iloc[:end] if end < len(frame) else frame
+    short = _short_rows(path, frame, header)
+    for line, fields in short[:MAX_LINES_SHOWN]:
+        errors.add(line, None, f"{len(header)} fields, as many as the header", f"{fields} fields")
+    if len(short) > MAX_LINES_SHOWN:
+        errors.add(short[MAX_LINES_SHOWN][0], None, f"{len(header)} fields, as many as the header ({len(short) - MAX_LINES_SHOWN} more such rows)")
+    errors.raise_if_any()
+    return frame
+
+
+def _short_rows(path: Path, frame: pd.DataFrame, header: list[str]) -> list[tuple[int, int]]:
+    """Rows with fewer fields than the header, as (line, fields): pandas pads them with empty cells.
+
+    Only a row whose last cell is empty can be short, so only those lines are parsed again; a
+    field that spans lines (a quoted line break) makes this read the whole file with `csv`.
+    """
+    candidates = np.flatnonzero((frame[header[-1]] == "").to_numpy()) if len(frame) else []
+    if not len(candidates):
+        return []
+    data = path.read_bytes()
+    ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10)
+    starts = np.concatenate(([0], ends + 1))
+    stops = np.concatenate((ends, [len(data)]))
+    short = []
+    for r in candidates:
+        line = data[starts[r + 1]:stops[r + 1]].rstrip(b"\r") if r + 1 < len(starts) else b""
+        if line.count(b'"') % 2:  # a quoted field goes on past this line: rows and lines differ
+            return _short_rows_slow(path, len(header))
+        if line.strip():  # a blank line is reported by `aggregate`
+            fields = len(next(csv.reader([line.decode("utf-8")])))
+            if fields < len(header):
+                short.append((int(r) + 2, fields))
+    return short
+
+
+def _short_rows_slow(path: Path, width: int) -> list[tuple[int, int]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        short, previous = [], reader.line_num
+        for row in reader:
+            if row and len(row) < width:
+                short.append((previous + 1, len(row)))  # the line the row starts on
+            previous = reader.line_num
+        return short
 
 
 def _start(path: Path, size: int = 4096) -> bytes:
