@@ -54,6 +54,14 @@ def test_a_missing_statistic_names_what_is_missing() -> None:
                         intent_option="Maybe", grid_question="d", skills_question="c")
 
 
+def test_a_missing_statistic_names_the_results_file(tmp_path) -> None:
+    DELIVERY.to_csv(tmp_path / "results.csv", index=False)
+    delivery = read_results(tmp_path)
+    with pytest.raises(LookupError, match=r"results\.csv holds no proportion for 'Maybe'"):
+        survey_findings(delivery, SHIFTS, SKILLS, ci_method="wilson", delivery_question="a", intent_question="b",
+                        intent_option="Maybe", grid_question="d", skills_question="c")
+
+
 def test_results_of_another_survey_are_refused() -> None:
     survey = load_survey(paths.LOCALIS_2011)
     check_same_survey(DELIVERY, survey, ["a", "b"], "delivery_dir")  # same bases: fine

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import paths
 from .errors import Collector
 from .results import RESULT_COLUMNS
 
@@ -20,14 +21,16 @@ def read_table(directory: Path | str, name: str, required: list[str]) -> pd.Data
     if not path.exists():
         errors.add(None, None, f"{name} written by the analysis (run it first: make reports builds it before the research report)")
         errors.raise_if_any()
-    frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    text = ("question", "item", "option", "statistic", "method")
+    frame = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={column: str for column in text})
     for column in required:
         if column not in frame.columns:
             errors.add(1, column, f"a column named '{column}'", ",".join(frame.columns))
     errors.raise_if_any()
-    for column in ("question", "item", "option", "statistic", "method"):
+    for column in text:
         if column in frame.columns:
             frame[column] = frame[column].fillna("").astype(str)
+    frame.attrs["source"] = paths.shown(path)  # kept through filtering, for `one`'s message
     return frame
 
 
@@ -48,9 +51,10 @@ def pick(results: pd.DataFrame, question: str, statistic: str, method: str | Non
 
 
 def one(rows: pd.DataFrame, what: str) -> pd.Series:
-    """The single row a finding needs; a clear error naming the statistic when it is missing."""
+    """The single row a finding needs; a clear error naming the statistic (and file) when it is missing."""
     if rows.empty:
-        raise LookupError(f"the analysis results hold no {what}: was the analysis run with the same survey and ci_method?")
+        source = rows.attrs.get("source", "the analysis results")
+        raise LookupError(f"{source} holds no {what}: was the analysis run with the same survey and ci_method?")
     return rows.iloc[0]
 
 
