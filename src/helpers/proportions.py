@@ -6,7 +6,7 @@ over a whole distribution (Goodman; Sison-Glaz only where it is valid).
 
 The finite population correction (FPC). Under simple random sampling without replacement of n
 units from N, the variance of a sample proportion is (N - n)/(N - 1) * p(1 - p)/n (Cochran,
-*Sampling Techniques*, 3rd ed., 1977, ch. 3, "The variance of p"). Standard errors, and so the
+*Sampling Techniques*, 3rd ed., 1977, ch. 3, "Sampling for proportions and percentages"). Standard errors, and so the
 half-widths of normal-type intervals, shrink by the factor sqrt((N - n)/(N - 1)). Here that factor
 is applied to each side of the interval separately, measured from the estimate:
 low' = p - f (p - low), high' = p + f (high - p). This keeps an asymmetric interval (Wilson,
