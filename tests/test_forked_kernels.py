@@ -115,6 +115,17 @@ def test_build_falls_back_to_fresh_kernels_when_the_server_cannot_start(tmp_path
     assert "the fork server did not start (no fork today)" in capsys.readouterr().err
 
 
+def test_a_kernel_the_server_cannot_fork_is_retried_fresh(tmp_path: Path, monkeypatch) -> None:
+    """If the fork server dies mid-build, each job's retry starts its kernel the usual way."""
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("the fork server has exited (-9)")
+
+    monkeypatch.setattr(forked_kernels.ForkServer, "fork", broken)
+    project = probe_project(tmp_path)
+    assert build(project) == 0
+    assert sorted(seen(project)) == ["a", "b", "c"]
+
+
 def processes_in(folder: Path) -> list[int]:
     """Processes whose working folder is inside `folder` (Linux /proc)."""
     found = []
