@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.agreement import (POOLED, UNDEFINED, agreement_table, cohen_kappa, fleiss, kripp_alpha,
-                               percent_agreement, pooled_matrix, presence)
+from helpers.agreement import (BOOTSTRAP_NOTE, POOLED, UNDEFINED, agreement_table, cohen_kappa, excerpt_bootstrap_interval,
+                               fleiss, kripp_alpha, percent_agreement, pooled_matrix, presence)
 
 # Two coders, ten excerpts, one code (1 = applied).
 A = [1, 1, 0, 0, 1, 0, 1, 0, 0, 0]
@@ -115,3 +115,43 @@ class TestTables:
         group = table[(table["coders"] == "all: a, b, c") & (table["code"] == "x")].set_index("statistic")
         assert group.loc["fleiss_kappa", "n_excerpts"] == 2
         assert group.loc["krippendorff_alpha", "n_excerpts"] == 10
+
+
+class TestPooledInterval:
+    """The pooled kappa's interval resamples excerpts, because units of one excerpt are not independent."""
+
+    @staticmethod
+    def ratings(n: int, seed: int = 7):
+        rng = np.random.default_rng(seed)
+        a = (rng.random(n) < 0.4).astype(int)
+        b = np.where(rng.random(n) < 0.8, a, 1 - a)  # agrees on 80%: kappa about 0.6
+        return a, b
+
+    def test_one_unit_per_excerpt_agrees_with_the_asymptotic_interval(self):
+        a, b = self.ratings(400)
+        low, high = excerpt_bootstrap_interval(a, b, np.arange(400))
+        k = cohen_kappa(a, b)
+        assert low == pytest.approx(k["ci_low"], abs=0.03) and high == pytest.approx(k["ci_high"], abs=0.03)
+
+    def test_units_repeated_within_excerpts_do_not_narrow_it(self):
+        """Ten identical units per excerpt carry no more information than one."""
+        a, b = self.ratings(100)
+        one = excerpt_bootstrap_interval(a, b, np.arange(100))
+        ten = excerpt_bootstrap_interval(np.repeat(a, 10), np.repeat(b, 10), np.repeat(np.arange(100), 10))
+        assert ten[1] - ten[0] == pytest.approx(one[1] - one[0], rel=0.15)
+        naive = cohen_kappa(np.repeat(a, 10), np.repeat(b, 10))  # the asymptotic one shrinks by about sqrt(10)
+        assert naive["ci_high"] - naive["ci_low"] < 0.5 * (ten[1] - ten[0])
+
+    def test_same_interval_on_every_run(self):
+        a, b = self.ratings(60)
+        assert excerpt_bootstrap_interval(a, b, np.arange(60) // 3) == excerpt_bootstrap_interval(a, b, np.arange(60) // 3)
+
+    def test_agreement_table_uses_it_for_pooled_kappa_only(self):
+        rows = []
+        for i, (a, b) in enumerate(zip(A, B)):
+            rows += [["a", f"E{i}", "x" if a else ""], ["b", f"E{i}", "x" if b else ""]]
+        table = agreement_table(codings(rows), ["x", "y"], ["a", "b"], "theme").set_index(["code", "statistic"])
+        assert BOOTSTRAP_NOTE in table.loc[(POOLED, "cohens_kappa"), "note"]
+        assert "the asymptotic interval, which assumes independent units, is " in table.loc[(POOLED, "cohens_kappa"), "note"]
+        assert BOOTSTRAP_NOTE not in table.loc[("x", "cohens_kappa"), "note"]
+        assert table.loc[("x", "cohens_kappa"), "ci_low"] == pytest.approx(cohen_kappa(A, B)["ci_low"])

@@ -4,7 +4,14 @@ The coding is multi-label: a coder may apply several codes to one excerpt. Each 
 therefore treated as its own binary variable, present (1) or absent (0) per excerpt, and every
 statistic is computed per code on those binary ratings. The "pooled" figure for a set of codes
 takes every (excerpt, code) pair as one unit: one 2x2 table (or one ratings matrix) over all of
-them. Pooled units of one excerpt are not independent, so pooled intervals are too narrow.
+them. Pooled units of one excerpt are not independent, so the pooled Cohen's kappa gets its
+interval from a bootstrap that resamples whole excerpts (scipy.stats.bootstrap, percentile,
+2,000 resamples, seeded so the figure is the same on every run) rather than from the asymptotic
+formula, which assumes independent units. Dependence can widen or narrow the interval (codes
+that exclude each other within an excerpt narrow it), so the row's note gives the asymptotic
+interval too. The bootstrap assumes the excerpts are independent of each other, which they are
+not quite either (one interviewee may speak in several), and with few excerpts its coverage is
+approximate.
 
 An excerpt a coder did not read is missing, not absent. Pairwise statistics and Fleiss' kappa
 use the excerpts every coder concerned read; Krippendorff's alpha uses every excerpt that at
@@ -17,20 +24,26 @@ undefined, when only one of the two coders is constant.
 
 Libraries: `statsmodels.stats.inter_rater` (`to_table`, `cohens_kappa`, `aggregate_raters`,
 `fleiss_kappa`) and the `krippendorff` package (`alpha`, level "nominal"). Cohen's interval is
-statsmodels' asymptotic 95% interval, clipped to [-1, 1].
+statsmodels' asymptotic 95% interval, clipped to [-1, 1], per code; pooled, see above.
 """
 from __future__ import annotations
 
+import warnings
 from itertools import combinations
 from collections.abc import Sequence
 
 import krippendorff
 import numpy as np
 import pandas as pd
+from scipy import stats
 from statsmodels.stats.inter_rater import aggregate_raters, cohens_kappa, fleiss_kappa, to_table
 
 POOLED = "(pooled)"
 UNDEFINED = "undefined: every coder gave the same value on every excerpt"
+BOOTSTRAP_RESAMPLES = 2000
+BOOTSTRAP_SEED = 2015  # fixed: the same interval on every run (the year of the interviews' report)
+BOOTSTRAP_NOTE = "interval: percentile bootstrap over excerpts (units of one excerpt are not independent)"
+ASYMPTOTIC_NOTE = "the asymptotic interval, which assumes independent units, is {low:.2f} to {high:.2f}"
 COLUMNS = ["level", "coders", "code", "statistic", "estimate", "ci_low", "ci_high", "n_excerpts", "n_units", "note"]
 
 
@@ -70,6 +83,36 @@ def cohen_kappa(a, b) -> dict:
     out.update(kappa=float(res["kappa"]), ci_low=float(max(-1.0, res["kappa_low"])),
                ci_high=float(min(1.0, res["kappa_upp"])))
     return out
+
+
+def excerpt_bootstrap_interval(a, b, excerpts, confidence: float = 0.95) -> tuple[float, float]:
+    """Cohen's kappa interval from resampling whole excerpts, for units clustered in excerpts.
+
+    `a`, `b`: binary ratings per unit; `excerpts`: the excerpt of each unit. Each resample draws
+    excerpts with replacement and computes statsmodels' kappa on all their units.
+    """
+    a, b = np.asarray(a, dtype=int), np.asarray(b, dtype=int)
+    ids, cluster = np.unique(np.asarray(excerpts), return_inverse=True)
+    cells = np.zeros((len(ids), 4))
+    np.add.at(cells, (cluster, 2 * a + b), 1)  # per excerpt: (0,0), (0,1), (1,0), (1,1) units
+
+    def kappa(sample):
+        table = cells[sample].sum(axis=0).reshape(2, 2)
+        if np.count_nonzero(table) == 1 and table[0, 1] == table[1, 0] == 0:
+            return np.nan  # both coders constant and equal in this resample: kappa undefined
+        return float(cohens_kappa(table, return_results=False))
+
+    if len(ids) < 2:
+        return float("nan"), float("nan")
+    with warnings.catch_warnings():
+        # A resample of excerpts nobody coded leaves kappa undefined; scipy then gives no interval
+        # and warns. The percentile interval is taken over the resamples where kappa is defined.
+        warnings.simplefilter("ignore", stats.DegenerateDataWarning)
+        result = stats.bootstrap((np.arange(len(ids)),), kappa, vectorized=False, n_resamples=BOOTSTRAP_RESAMPLES,
+                                 confidence_level=confidence, method="percentile", rng=np.random.default_rng(BOOTSTRAP_SEED))
+    tail = (1 - confidence) / 2
+    low, high = np.nanquantile(result.bootstrap_distribution, [tail, 1 - tail])
+    return float(max(-1.0, low)), float(min(1.0, high))
 
 
 def fleiss(ratings) -> dict:
@@ -154,6 +197,10 @@ def agreement_table(codings: pd.DataFrame, codes: Sequence[str], coders: Sequenc
             share, n_units = percent_agreement(both.to_numpy())
             rows.append(_row(level, label, code, "percent_agreement", share, n_exc, n_units))
             k = cohen_kappa(both[a].to_numpy(), both[b].to_numpy())
+            if code == POOLED and not np.isnan(k["ci_low"]):
+                asymptotic = ASYMPTOTIC_NOTE.format(low=k["ci_low"], high=k["ci_high"])
+                k["ci_low"], k["ci_high"] = excerpt_bootstrap_interval(both[a], both[b], both.index.get_level_values(0))
+                k["note"] = "; ".join(filter(None, [k["note"], BOOTSTRAP_NOTE, asymptotic]))
             rows.append(_row(level, label, code, "cohens_kappa", k["kappa"], n_exc, k["n"], (k["ci_low"], k["ci_high"]), k["note"]))
     label = "all: " + ", ".join(coders)
     for code, block in blocks:
