@@ -257,9 +257,12 @@ class Builder:
             done[job.name].set()
 
         # Jobs that need others go last so a worker never waits on a job that has not started;
-        # among the rest, the longest last time first, so the cores stay busy to the end.
+        # among the rest, the longest last time first, so the cores stay busy to the end. A job
+        # never timed (a first build) is guessed from its code cells: each runs and renders.
         timings = self.read_timings()
-        ordered = sorted(stale, key=lambda j: (bool(expand_needs(j, jobs)), -timings.get(j.name, 0.0)))
+        cells = {j.name: code_cells(j.notebook) for j in stale if j.name not in timings}
+        ordered = sorted(stale, key=lambda j: (bool(expand_needs(j, jobs)), j.name in cells,
+                                               -timings.get(j.name, 0.0), -cells.get(j.name, 0)))
         server = self.start_fork_server(stale)
         self.warm_up()  # the main thread's own imports and templates, while the server preloads
         if server:
@@ -346,6 +349,14 @@ class Builder:
         built = sum(o.status == "built" for o in outcomes)
         failed = sum(o.status == "failed" for o in outcomes)
         print(f"{built} built, {len(outcomes) - built - failed} up to date, {failed} failed; index: {paths.shown(self.reports / 'index.html')}")
+
+
+def code_cells(notebook: Path) -> int:
+    """How many code cells a notebook has (a rough guess at its work, for ordering)."""
+    try:
+        return sum(c.get("cell_type") == "code" for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"])
+    except (OSError, ValueError, KeyError):
+        return 0
 
 
 def expand_reports(parameters: dict, reports: Path) -> dict:
