@@ -91,6 +91,14 @@ def check_page(browser, base: str, path: str, reports: Path, screenshot: Path | 
             problems.append(f"{path}: image without real alt text: {src}")
     if PLACEHOLDER_ALT in page.content():
         problems.append(f"{path}: nbconvert's placeholder alt text")
+    overflow = page.evaluate(
+        "() => { const w = document.documentElement.clientWidth;"
+        " const wide = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1"
+        " && !e.closest('pre, .jp-OutputArea-output, .jp-RenderedHTMLCommon table, .dataframe'));"
+        " return wide.slice(0, 3).map(e => e.tagName + ': ' + (e.textContent || '').slice(0, 50)); }"
+    )
+    for element in overflow:
+        problems.append(f"{path}: wider than a 1200-pixel window, so the page scrolls sideways: {element}")
     links = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
     for href in sorted(set(links)):
         url = urlparse(href)

@@ -38,6 +38,7 @@ body { max-width: 60rem; margin: 0 auto; padding: 1rem; }
 .workbench-nav, .workbench-footer { font-size: 0.9rem; border: 1px solid #767676; padding: 0.5rem 1rem; margin: 1rem 0; }
 .workbench-footer table { border-collapse: collapse; }
 .workbench-footer th, .workbench-footer td { text-align: left; padding: 0.1rem 0.5rem; vertical-align: top; }
+.workbench-footer td { overflow-wrap: anywhere; }
 .workbench-table caption { text-align: left; font-weight: bold; }
 .jp-RenderedHTMLCommon table.workbench-table td, .jp-RenderedHTMLCommon table.workbench-table th { text-align: left; }
 .workbench-nav, .workbench-footer { font-family: var(--jp-content-font-family, system-ui, sans-serif); }
