@@ -6,10 +6,11 @@ over a whole distribution (Goodman; Sison-Glaz only where it is valid).
 
 The finite population correction (FPC). Under simple random sampling without replacement of n
 units from N, the variance of a sample proportion is (N - n)/(N - 1) * p(1 - p)/n (Cochran,
-*Sampling Techniques*, 3rd ed., 1977, ch. 3, "Sampling for proportions and percentages"). Standard errors, and so the
-half-widths of normal-type intervals, shrink by the factor sqrt((N - n)/(N - 1)). Here that factor
-is applied to each side of the interval separately, measured from the estimate:
-low' = p - f (p - low), high' = p + f (high - p). This keeps an asymmetric interval (Wilson,
+*Sampling Techniques*, 3rd ed., 1977, ch. 3 "Sampling Proportions and Percentages", section 3.2
+"Variances of the Sample Estimates"). Standard errors, and so the half-widths of normal-type
+intervals, shrink by the factor sqrt((N - n)/(N - 1)). Here that factor is applied to each side
+of the interval separately, measured from the estimate: low' = p - f (p - low),
+high' = p + f (high - p). This keeps an asymmetric interval (Wilson,
 Clopper-Pearson) asymmetric, keeps it inside [0, 1], and collapses it to the estimate for a census
 (n = N). The correction assumes a simple random sample; a self-selected sample is not one, so
 the corrected interval describes sampling error only under that assumption.
