@@ -532,6 +532,16 @@ class TestRespondents:
         line = replace_line(path, "r3,No,0,0,Fewer,", "r3,No")
         assert_names(load_error(tiny), "respondents.csv", line, None, "6 fields, as many as the header")
 
+    def test_row_with_too_few_fields_after_a_quoted_line_break_in_a_full_row(self, tiny):
+        """The quoted line break is in a row with no empty cell: later rows still map to their lines."""
+        path = tiny / "respondents.csv"
+        replace_line(path, "r1,Yes,1,1,More,More", '"r1\nsecond line",Yes,1,1,More,More')
+        replace_line(path, "r2,Yes,1,0,,", "r2,Yes,1,0,More,More")
+        line = replace_line(path, "r3,No,0,0,Fewer,", "r3,No,0,0,Fewer")
+        error = load_error(tiny)
+        assert_names(error, "respondents.csv", line, None, "6 fields, as many as the header")
+        assert "found '5 fields'" in str(error)
+
     def test_empty_respondents_csv(self, tiny):
         (tiny / "respondents.csv").write_text("", encoding="utf-8")
         error = load_error(tiny)

@@ -82,11 +82,11 @@ def read_respondents(path: Path | str, spec: SurveySpec) -> pd.DataFrame:
         # pandas takes a first data row with one field more than the header as an index column
         errors.add(2, None, f"{len(header)} fields, as many as the header", f"{len(header) + 1} fields")
         errors.raise_if_any()
-    end = len(frame)
+    rows = end = len(frame)
     while end and (frame.iloc[end - 1].astype(str) == "").all():  # blank lines at the end of the file
         end -= 1
     frame = frame.iloc[:end] if end < len(frame) else frame
-    short = _short_rows(path, frame, header)
+    short = _short_rows(path, frame, header, rows)
     for line, fields in short[:MAX_LINES_SHOWN]:
         errors.add(line, None, f"{len(header)} fields, as many as the header", f"{fields} fields")
     if len(short) > MAX_LINES_SHOWN:
@@ -95,11 +95,12 @@ def read_respondents(path: Path | str, spec: SurveySpec) -> pd.DataFrame:
     return frame
 
 
-def _short_rows(path: Path, frame: pd.DataFrame, header: list[str]) -> list[tuple[int, int]]:
+def _short_rows(path: Path, frame: pd.DataFrame, header: list[str], rows: int) -> list[tuple[int, int]]:
     """Rows with fewer fields than the header, as (line, fields): pandas pads them with empty cells.
 
-    Only a row whose last cell is empty can be short, so only those lines are parsed again; a
-    field that spans lines (a quoted line break) makes this read the whole file with `csv`.
+    Only a row whose last cell is empty can be short, so only those lines are parsed again. When
+    the file has more lines than `rows` (the rows pandas read) plus the header, a field spans
+    lines (a quoted line break), rows and lines no longer match, and `csv` reads the whole file.
     """
     candidates = np.flatnonzero((frame[header[-1]] == "").to_numpy()) if len(frame) else []
     if not len(candidates):
@@ -108,6 +109,9 @@ def _short_rows(path: Path, frame: pd.DataFrame, header: list[str]) -> list[tupl
     ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10)
     starts = np.concatenate(([0], ends + 1))
     stops = np.concatenate((ends, [len(data)]))
+    lines = len(starts) - (data.endswith(b"\n") or not data)
+    if lines != rows + 1:
+        return _short_rows_slow(path, len(header))
     short = []
     for r in candidates:
         line = data[starts[r + 1]:stops[r + 1]].rstrip(b"\r") if r + 1 < len(starts) else b""
