@@ -10,7 +10,7 @@ KERNEL := commissioning-workbench
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .DEFAULT_GOAL := help
-.PHONY: help env reports test notebooks lab bench lock clean
+.PHONY: help env reports lint format test notebooks lab bench lock clean
 
 help: ## List the targets with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -32,7 +32,17 @@ reports: $(STAMP) ## Regenerate every report under reports/ from data/raw/ (only
 NBVAL := --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 READER := notebooks/05_research_report.ipynb
 
-test: $(STAMP) ## Run the whole suite: unit tests, then nbval on the committed notebooks
+LINTED := src tests benchmarks notebooks
+
+lint: $(STAMP) ## Check formatting (ruff format), lint (ruff check) and the layers' import contracts
+	@$(BIN)/ruff format --check --quiet $(LINTED) || { echo "ruff format would change the files above: run 'make format'"; exit 1; }
+	@$(BIN)/ruff check --quiet $(LINTED)
+	@$(BIN)/lint-imports --no-cache >/dev/null || $(BIN)/lint-imports --no-cache
+
+format: $(STAMP) ## Format and fix what ruff can (imports, style) in place
+	@$(BIN)/ruff format --quiet $(LINTED) && $(BIN)/ruff check --fix --quiet $(LINTED)
+
+test: $(STAMP) lint ## Run the whole suite: lint, unit and integration tests, then nbval on the committed notebooks
 	@$(BIN)/python -m pytest -n $(JOBS) --dist loadscope $(NBVAL) --ignore=$(READER) $(PYTEST_ARGS)
 	@# The research report reads what notebooks 01-04 wrote above with their defaults: it goes last.
 	@$(BIN)/python -m pytest $(NBVAL) $(READER)

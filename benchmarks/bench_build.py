@@ -7,6 +7,7 @@ with --fresh-kernels, to show what forking kernels from a preloaded parent saves
 Targets (issue 5): cold >= 3x faster than naive, cold <= 1.5x the floor, no-op < 1 s.
 Usage: .venv/bin/python benchmarks/bench_build.py
 """
+
 from __future__ import annotations
 
 import json
@@ -17,10 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from helpers import paths
 from helpers.build import KERNEL, KERNEL_ARGS, expand_reports
-from helpers.build_config import load_config
-from helpers.forked_kernels import notebook_imports
+from helpers.build.config import load_config
+from helpers.build.kernels import notebook_imports
+from helpers.core import paths
 
 BIN = Path(sys.executable).parent
 
@@ -36,11 +37,26 @@ def naive(jobs, work: Path) -> None:
     for job in sorted(jobs, key=lambda j: bool(j.needs)):  # readers of other jobs' results go last
         out = work / "naive" / job.output
         out.mkdir(parents=True, exist_ok=True)
-        args = [str(BIN / "papermill"), str(job.notebook), str(out / "notebook.ipynb"), "--cwd", str(out), "-k", KERNEL, "--no-progress-bar", "--log-level", "ERROR"]
+        args = [
+            str(BIN / "papermill"),
+            str(job.notebook),
+            str(out / "notebook.ipynb"),
+            "--cwd",
+            str(out),
+            "-k",
+            KERNEL,
+            "--no-progress-bar",
+            "--log-level",
+            "ERROR",
+        ]
         params = {**expand_reports(job.parameters, work / "naive"), "output_dir": str(out)}
         args += ["-y", json.dumps(params)]
         subprocess.run(args, check=True, capture_output=True)
-        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out / "notebook.ipynb")], check=True, capture_output=True)
+        subprocess.run(
+            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out / "notebook.ipynb")],
+            check=True,
+            capture_output=True,
+        )
 
 
 def floor(jobs) -> float:
@@ -51,7 +67,9 @@ def floor(jobs) -> float:
     for job in jobs:
         started = time.perf_counter()
         km, kc = start_new_kernel(kernel_name=KERNEL, extra_arguments=KERNEL_ARGS, cwd=str(paths.ROOT))
-        reply = kc.execute_interactive("\n".join(notebook_imports(job.notebook)), timeout=300, output_hook=lambda msg: None)
+        reply = kc.execute_interactive(
+            "\n".join(notebook_imports(job.notebook)), timeout=300, output_hook=lambda msg: None
+        )
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"the imports of {job.notebook.name} failed: {reply['content'].get('evalue')}")
         kc.stop_channels()
@@ -77,7 +95,10 @@ def main() -> int:
     print(f"(3) build, nothing changed:                               {t_noop:6.2f} s")
     print(f"    for comparison, cold with --fresh-kernels (no fork server): {t_fresh:6.1f} s")
     print(f"(4) floor (kernel start + imports per job / cores):       {t_floor:6.1f} s")
-    print(f"naive / cold = {t_naive / t_cold:.2f} (target >= 3); cold / floor = {t_cold / t_floor:.2f} (target <= 1.5); no-op {'<' if t_noop < 1 else '>='} 1 s")
+    print(
+        f"naive / cold = {t_naive / t_cold:.2f} (target >= 3); cold / floor = {t_cold / t_floor:.2f} (target <= 1.5); "
+        f"no-op {'<' if t_noop < 1 else '>='} 1 s"
+    )
     return 0
 
 

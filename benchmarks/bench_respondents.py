@@ -1,7 +1,7 @@
 """Time validating and aggregating a generated respondents.csv of 1,000,000 rows.
 
 Issue 2 asks that `helpers.survey.load_survey` on a survey folder holding respondent-level data
-(`respondents.csv`, the scheme in `helpers.respondents`) of a million rows take under 2 seconds.
+(`respondents.csv`, the scheme in `helpers.survey.respondents`) of a million rows take under 2 seconds.
 This script writes such a folder to a temporary directory (the localis_2011 questions, answers
 drawn with a seeded numpy generator in proportion to the published counts, so the file looks
 like a large wave of the same survey), times `load_survey` on it (reading the CSV, validation and
@@ -10,6 +10,7 @@ aggregation) and prints the seconds, the rows per second and whether the bar is 
 Run: `.venv/bin/python benchmarks/bench_respondents.py [--rows N] [--repeat K] [--seed S] [--skip-share P]`.
 It exits 0 whether or not the bar is met; the last line says which.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,10 +24,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers import paths
-from helpers.respondents import ID_COLUMN, SEPARATOR
+from helpers.core import paths
 from helpers.survey import load_survey
-from helpers.survey_schema import load_spec
+from helpers.survey.respondents import ID_COLUMN, SEPARATOR
+from helpers.survey.schema import load_spec
 
 BAR_SECONDS = 2.0
 
@@ -80,8 +81,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="timed runs; the best is reported")
     parser.add_argument("--seed", type=int, default=2011)
-    parser.add_argument("--skip-share", type=float, default=0.05,
-                        help="share of respondents skipping each question (0 makes the 0/1 columns all-numeric)")
+    parser.add_argument(
+        "--skip-share",
+        type=float,
+        default=0.05,
+        help="share of respondents skipping each question (0 makes the 0/1 columns all-numeric)",
+    )
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_respondents_"))
@@ -90,7 +95,10 @@ def main(argv: list[str] | None = None) -> int:
         csv = generate(paths.LOCALIS_2011, args.rows, args.seed, tmp / "survey", args.skip_share)
         made = time.perf_counter() - t0
         size_mb = csv.stat().st_size / 1e6
-        print(f"generated {args.rows:,} respondents ({size_mb:.1f} MB, {len(pd.read_csv(csv, nrows=0).columns)} columns) in {made:.1f} s")
+        print(
+            f"generated {args.rows:,} respondents ({size_mb:.1f} MB, "
+            f"{len(pd.read_csv(csv, nrows=0).columns)} columns) in {made:.1f} s"
+        )
         times = []
         for _ in range(args.repeat):
             t0 = time.perf_counter()
@@ -98,8 +106,10 @@ def main(argv: list[str] | None = None) -> int:
             times.append(time.perf_counter() - t0)
         best = min(times)
         answered = survey.questions_table().set_index("question")["answered"].to_dict()
-        print(f"load_survey (read + validate + aggregate): best of {args.repeat}: {best:.2f} s "
-              f"({args.rows / best:,.0f} rows/s); all runs: {', '.join(f'{t:.2f}' for t in times)} s")
+        print(
+            f"load_survey (read + validate + aggregate): best of {args.repeat}: {best:.2f} s "
+            f"({args.rows / best:,.0f} rows/s); all runs: {', '.join(f'{t:.2f}' for t in times)} s"
+        )
         print(f"answered per question: {answered}")
         verdict = "MEETS" if best < BAR_SECONDS else "DOES NOT MEET"
         print(f"{verdict} the issue's bar of {BAR_SECONDS:.0f} s for {args.rows:,} rows")

@@ -4,16 +4,17 @@ The corpus is made of the real excerpts' words in random order (fixed seed), so 
 about as often as in the interviews. Prints the corpus size, the time to compile the codebook's
 rules, the time to code every excerpt and the throughput in MB/s. Run: `make bench`.
 """
+
 from __future__ import annotations
 
 import random
 import sys
 import time
 
-from helpers import paths
-from helpers.codebook import load_codebook
-from helpers.coders import RuleCoder
+from helpers.core import paths
 from helpers.interviews import load_excerpts
+from helpers.interviews.codebook import load_codebook
+from helpers.interviews.coders import RuleCoder
 
 EXCERPTS = 100_000
 SEED = 2015
@@ -37,8 +38,10 @@ def main() -> int:
     coded = coder.code_texts(texts)
     elapsed = time.perf_counter() - start
     applied = sum(len(c) for c in coded)
-    print(f"corpus: {len(texts):,} excerpts, {megabytes:.1f} MB; rules: {len(coder.keywords)} keywords, "
-          f"{len(coder.patterns)} patterns; compile {compiled:.2f} s")
+    print(
+        f"corpus: {len(texts):,} excerpts, {megabytes:.1f} MB; rules: {len(coder.keywords)} keywords, "
+        f"{len(coder.patterns)} patterns; compile {compiled:.2f} s"
+    )
     print(f"coded in {elapsed:.2f} s: {megabytes / elapsed:.1f} MB/s ({applied:,} codes applied)")
     return 0
 

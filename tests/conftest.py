@@ -5,13 +5,14 @@ the results the analysis notebooks write with theirs (data/processed/<notebook>/
 nbval starts, any analysis whose default results are missing is run once with its defaults.
 `make test` runs the research report's nbval last, after the others have written them.
 """
+
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
-from helpers import paths
+from helpers.core import paths
 
 UPSTREAM = ["01_delivery_and_intent", "02_provider_shifts", "03_skills_gaps", "04_interview_coding"]
 READER = "05_research_report"
@@ -25,8 +26,14 @@ def _run_default(stem: str) -> None:
 
     path = paths.NOTEBOOKS / f"{stem}.ipynb"
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, kernel_name=KERNEL, timeout=600, record_timing=False,
-                   resources={"metadata": {"path": str(path.parent)}}, extra_arguments=KERNEL_ARGS).execute()
+    NotebookClient(
+        nb,
+        kernel_name=KERNEL,
+        timeout=600,
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+        extra_arguments=KERNEL_ARGS,
+    ).execute()
 
 
 def pytest_configure(config) -> None:

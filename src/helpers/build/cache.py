@@ -1,0 +1,53 @@
+"""Cache keys of build jobs: a job is rebuilt only when something it depends on changed.
+
+The key covers the notebook's cells (sources and tags, not outputs), the job's parameters, the
+hashes of the data files it reads (every path-valued parameter and `inputs`), the source of
+`src/helpers`, the pinned package versions (requirements.txt) and the keys of the jobs it needs.
+Everything here is cheap: no pandas, papermill or nbconvert imports, so a no-op build is fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from ..core.hashing import helpers_hash, requirements_hash, tree_hashes
+
+BUILD_FORMAT = "1"  # bump when the build's own output format changes
+
+
+def notebook_fingerprint(notebook: Path) -> str:
+    """The hash of a notebook's cells (type, source, tags) and kernel, ignoring outputs."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    cells = [
+        [c.get("cell_type"), "".join(c.get("source", "")), sorted(c.get("metadata", {}).get("tags", []))]
+        for c in nb.get("cells", [])
+    ]
+    kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name")
+    return hashlib.sha256(json.dumps([cells, kernel], sort_keys=True).encode()).hexdigest()
+
+
+def data_inputs(parameters: dict, inputs: tuple[str, ...], base: Path) -> dict[str, str]:
+    """Hashes of the data a job reads: path-valued parameters that exist, and its `inputs`."""
+    found: dict[str, str] = {}
+    candidates = [v for v in parameters.values() if isinstance(v, str) and v.strip()] + list(inputs)
+    for value in candidates:
+        path = Path(value) if Path(value).is_absolute() else base / value
+        if "\n" not in value and path.exists():
+            found.update(tree_hashes(path))
+    return dict(sorted(found.items()))
+
+
+def job_key(notebook: Path, parameters: dict, data: dict[str, str], needs: dict[str, str]) -> str:
+    """The cache key of a job from everything that can change its report."""
+    payload = {
+        "format": BUILD_FORMAT,
+        "notebook": notebook_fingerprint(notebook),
+        "parameters": parameters,
+        "data": data,
+        "helpers": helpers_hash(),
+        "requirements": requirements_hash(),
+        "needs": needs,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()

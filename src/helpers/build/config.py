@@ -1,0 +1,297 @@
+"""The build's one config file (`reports.yaml`): its jobs, expanded and checked before any kernel starts.
+
+A job names a notebook, its parameters and its output name; `sweep` runs it once per value of a
+parameter (one report each); `needs` lists jobs whose results it reads (it runs after them).
+Every parameter is checked against what the notebook's `parameters` cell declares, with its type.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.errors import Collector
+from ..core.sourced_yaml import SourcedDict, SourcedList, load_yaml
+
+JOB_KEYS = {
+    "name",
+    "notebook",
+    "title",
+    "group",
+    "description",
+    "parameters",
+    "sweep",
+    "output",
+    "needs",
+    "inputs",
+    "timeout",
+}
+DEFAULT_TIMEOUT = 600
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A parameter as a notebook declares it: name, default and the types it accepts."""
+
+    name: str
+    default: object
+    types: tuple[str, ...]
+
+    def accepts(self, value) -> bool:
+        kind = _type_name(value)
+        if kind in self.types or "any" in self.types:
+            return True
+        return kind == "int" and "float" in self.types
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    notebook: Path
+    output: str
+    title: str
+    group: str
+    description: str
+    parameters: dict
+    needs: tuple[str, ...] = ()
+    inputs: tuple[str, ...] = ()
+    timeout: int = DEFAULT_TIMEOUT
+    line: int = 0
+    sweep: dict = field(default_factory=dict)
+
+
+def _type_name(value) -> str:
+    if value is None:
+        return "None"
+    if isinstance(value, bool):
+        return "bool"
+    for kind, name in ((int, "int"), (float, "float"), (str, "str"), (list, "list"), (dict, "dict")):
+        if isinstance(value, kind):
+            return name
+    return "any"
+
+
+def plain(value):
+    """A YAML value as plain Python (lists and dicts without line bookkeeping), for papermill."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def _annotation_types(node: ast.expr | None) -> tuple[str, ...] | None:
+    """Types named by an annotation such as `int | None`, `Optional[float]` or `Union[int, str, None]`."""
+    if node is None:
+        return None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return (_annotation_types(node.left) or ()) + (_annotation_types(node.right) or ())
+    if isinstance(node, ast.Constant) and node.value is None:
+        return ("None",)
+    if isinstance(node, ast.Name):
+        name = {"Path": "str", "object": "any", "Any": "any"}.get(node.id, node.id)
+        return (name,)
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+        if node.value.id == "Optional":
+            return (_annotation_types(node.slice) or ()) + ("None",)
+        if node.value.id == "Union":  # the form papermill can read
+            members = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            return tuple(t for member in members for t in (_annotation_types(member) or ()))
+        return (node.value.id.lower(),)
+    return ("any",)
+
+
+def declared_parameters(notebook: Path) -> dict[str, Declared]:
+    """Read the cell tagged `parameters` of a notebook: each assignment's name, default and type."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    cells = [c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not cells:
+        return {}
+    source = "".join(cells[0]["source"]) if isinstance(cells[0]["source"], list) else cells[0]["source"]
+    out: dict[str, Declared] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name, value, annotation = node.targets[0].id, node.value, None
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            name, value, annotation = node.target.id, node.value, node.annotation
+        else:
+            continue
+        try:
+            default = ast.literal_eval(value) if value is not None else None
+        except ValueError:
+            default = None
+        types = _annotation_types(annotation) or ((_type_name(default),) if default is not None else ("any",))
+        out[name] = Declared(name, default, types)
+    return out
+
+
+def load_config(config_path: Path | str) -> list[Job]:
+    """Read reports.yaml, expand sweeps, and check every job; raise `DataError` naming job and parameter."""
+    config_path = Path(config_path)
+    doc = load_yaml(config_path)
+    errors = Collector(config_path)
+    raw_jobs = doc.get("jobs")
+    if not isinstance(raw_jobs, SourcedList) or not raw_jobs:
+        errors.add(doc.line_of("jobs"), "jobs", "a non-empty list of jobs")
+        errors.raise_if_any()
+    base = config_path.parent
+    jobs: list[Job] = []
+    for index, raw in enumerate(raw_jobs):
+        line = raw_jobs.line_of(index)
+        if not isinstance(raw, SourcedDict):
+            errors.add(line, "jobs", "a mapping with name, notebook and parameters", raw)
+            continue
+        name = raw.get("name")
+        label = f"job '{name}'"
+        if not isinstance(name, str) or not name.strip():
+            errors.add(raw.line_of("name"), "name", "a job name", name)
+            continue
+        for key in raw:
+            if key not in JOB_KEYS:
+                errors.add(raw.line_of(key), key, f"in {label}, only the keys " + ", ".join(sorted(JOB_KEYS)), key)
+        notebook_value = raw.get("notebook")
+        notebook = (base / str(notebook_value)) if notebook_value else None
+        if notebook is None or not notebook.is_file() or notebook.suffix != ".ipynb":
+            errors.add(
+                raw.line_of("notebook"),
+                "notebook",
+                f"in {label}, an existing .ipynb file (relative to {config_path.name})",
+                notebook_value,
+            )
+            continue
+        declared = declared_parameters(notebook)
+        params = raw.get("parameters") or SourcedDict()
+        if not isinstance(params, dict):
+            errors.add(
+                raw.line_of("parameters"), "parameters", f"in {label}, a mapping of parameter names to values", params
+            )
+            continue
+        sweep = raw.get("sweep") or SourcedDict()
+        if (
+            not isinstance(sweep, dict)
+            or len(sweep) > 1
+            or any(not isinstance(v, list) or not v for v in sweep.values())
+        ):
+            errors.add(
+                raw.line_of("sweep"),
+                "sweep",
+                f"in {label}, one parameter name mapped to a non-empty list of values",
+                sweep,
+            )
+            continue
+        for pname, value in list(params.items()) + [(k, v) for k, vs in sweep.items() for v in vs]:
+            where = (
+                params.line_of(pname) if isinstance(params, SourcedDict) and pname in params else raw.line_of("sweep")
+            )
+            if pname in ("output_dir",):
+                errors.add(where, f"parameters.{pname}", f"in {label}, no output_dir: the build sets it")
+            elif pname not in declared:
+                allowed = ", ".join(sorted(declared)) or "(none: the notebook has no cell tagged 'parameters')"
+                errors.add(
+                    where,
+                    f"parameters.{pname}",
+                    f"in {label}, a parameter that {notebook.name} declares: {allowed}",
+                    pname,
+                )
+            elif not declared[pname].accepts(value):
+                errors.add(
+                    where,
+                    f"parameters.{pname}",
+                    f"in {label}, a value of type {' or '.join(declared[pname].types)} "
+                    f"(the type of its default in {notebook.name})",
+                    value,
+                )
+        if "output_dir" not in declared:
+            errors.add(
+                raw.line_of("notebook"),
+                "notebook",
+                f"in {label}, a notebook whose parameters cell declares output_dir",
+                notebook.name,
+            )
+        needs = raw.get("needs") or []
+        inputs = raw.get("inputs") or []
+        for key, value in (("needs", needs), ("inputs", inputs)):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                errors.add(raw.line_of(key), key, f"in {label}, a list of names", value)
+        for item in inputs if isinstance(inputs, list) else []:
+            if not (base / item).exists():
+                errors.add(raw.line_of("inputs"), "inputs", f"in {label}, existing files or folders", item)
+        timeout = raw.get("timeout", DEFAULT_TIMEOUT)
+        if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout <= 0:
+            errors.add(raw.line_of("timeout"), "timeout", f"in {label}, a whole number of seconds", timeout)
+            timeout = DEFAULT_TIMEOUT
+        output = str(raw.get("output") or name)
+        variants = [({}, "")] if not sweep else [({k: v}, f"{v}") for k, vs in sweep.items() for v in vs]
+        for extra, suffix in variants:
+            try:
+                out_name = (
+                    output.format(**{**dict(params), **extra})
+                    if "{" in output
+                    else (f"{output}-{suffix}" if suffix else output)
+                )
+            except KeyError as exc:
+                errors.add(raw.line_of("output"), "output", f"in {label}, placeholders naming parameters", str(exc))
+                out_name = output
+            jobs.append(
+                Job(
+                    name=out_name if sweep else name,
+                    notebook=notebook,
+                    output=out_name,
+                    title=str(raw.get("title") or name)
+                    + (f" ({', '.join(f'{k} = {v}' for k, v in extra.items())})" if extra else ""),
+                    group=str(raw.get("group") or "Reports"),
+                    description=str(raw.get("description") or ""),
+                    parameters=plain({**dict(params), **extra}),
+                    needs=tuple(needs) if isinstance(needs, list) else (),
+                    inputs=tuple(inputs) if isinstance(inputs, list) else (),
+                    timeout=timeout,
+                    line=line,
+                    sweep=dict(sweep),
+                )
+            )
+    names = [j.name for j in jobs]
+    outputs = [j.output for j in jobs]
+    for job in jobs:
+        if names.count(job.name) > 1 or outputs.count(job.output) > 1:
+            errors.add(job.line, "name", "unique job names and outputs", job.name)
+        if not all(ch.isalnum() or ch in "-_." for ch in job.output) or job.output.startswith(("_", ".")):
+            errors.add(
+                job.line,
+                "output",
+                f"in job '{job.name}', a folder name of letters, digits, '-', '_' and '.'",
+                job.output,
+            )
+        for need in job.needs:
+            if need not in names and not any(j.name.startswith(need + "-") for j in jobs):
+                errors.add(job.line, "needs", f"in job '{job.name}', names of other jobs", need)
+    errors.raise_if_any()
+    _refuse_cycles(jobs, errors)
+    return jobs
+
+
+def _refuse_cycles(jobs: list[Job], errors: Collector) -> None:
+    """Jobs that need each other, directly or through others, can never run: name them."""
+    done: set[str] = set()
+    pending = list(jobs)
+    while pending:
+        ready = [j for j in pending if all(d.name in done for d in expand_needs(j, jobs))]
+        if not ready:
+            for job in pending:
+                errors.add(
+                    job.line,
+                    "needs",
+                    f"in job '{job.name}', needs without a cycle (these jobs wait on each other: "
+                    + ", ".join(j.name for j in pending)
+                    + ")",
+                    list(job.needs),
+                )
+            errors.raise_if_any()
+        done.update(j.name for j in ready)
+        pending = [j for j in pending if j not in ready]
+
+
+def expand_needs(job: Job, jobs: list[Job]) -> list[Job]:
+    """The jobs `job` needs: named ones, and every variant of a swept job named by its base name."""
+    return [j for j in jobs if j is not job and any(j.name == n or j.name.startswith(n + "-") for n in job.needs)]

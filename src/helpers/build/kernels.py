@@ -1,0 +1,347 @@
+"""Kernels forked from one preloaded parent, so each job skips Python's start and the heavy imports.
+
+A build starts one fork server: a process of the kernel's own Python that imports the
+third-party modules the stale jobs' notebooks use (see `preload_statements`), then forks a fresh
+IPython kernel for each job, in the job's working folder, with the environment the kernel
+manager gives it. Each kernel is still its own process with an empty namespace and imports the
+project's modules itself. Reports are byte-identical to those of freshly started kernels, and a
+killed build leaves no kernel behind (tests/test_forked_kernels.py). Linux only (it needs
+os.pidfd_open); elsewhere, or if the server cannot start, the build starts kernels the usual way.
+
+Run as `python -m helpers.build.kernels REPLY_FD` by `ForkServer` only.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+LAUNCHER = ["-m", "ipykernel_launcher"]
+
+
+def notebook_imports(notebook: Path) -> list[str]:
+    """The top-level import statements of a notebook's code cells (parsed: multi-line ones count)."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    statements = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:  # IPython magics: the kernel reports those itself
+            continue
+        statements += [ast.unparse(node) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    return statements
+
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # src/helpers
+PROJECT = PACKAGE_DIR.name  # this package ("helpers"): its modules are left for each kernel to import
+
+
+def _project_modules(node: ast.Import | ast.ImportFrom, package: str) -> list[str] | None:
+    """The project modules an import statement in `package` may load, or None if it is not the project's."""
+    if isinstance(node, ast.ImportFrom):
+        if node.level:  # relative: `from . import x`, `from .x import y`
+            base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+            module = f"{base}.{node.module}" if node.module else base
+        elif node.module.split(".")[0] == PROJECT:
+            module = node.module
+        else:
+            return None
+        return [module, *(f"{module}.{alias.name}" for alias in node.names)]  # `from pkg import module` too
+    names = [alias.name for alias in node.names if alias.name.split(".")[0] == PROJECT]
+    return names or None
+
+
+def _module_file(name: str) -> Path | None:
+    parts = name.split(".")[1:]
+    candidates = [PACKAGE_DIR.joinpath(*parts, "__init__.py")]
+    if parts:
+        candidates.insert(0, PACKAGE_DIR.joinpath(*parts).with_suffix(".py"))
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def preload_statements(notebooks: list[Path]) -> list[str]:
+    """What the fork server imports: the third-party imports of the notebooks and of the project
+    modules they reach (lazy ones inside functions too), never the project's own modules.
+
+    The project's modules stay out because importing one can change shared state (helpers.present.charts
+    picks matplotlib's backend): each kernel imports them itself, as a fresh kernel would, and
+    quickly, since what they import is already loaded.
+    """
+    statements: list[str] = []
+    queue: list[str] = []
+    for notebook in notebooks:
+        for statement in notebook_imports(notebook):
+            node = ast.parse(statement).body[0]
+            project = _project_modules(node, PROJECT)
+            if project is None:
+                statements.append(statement)
+            else:
+                queue += project
+    seen: set[str] = set()
+    while queue:
+        name = queue.pop()
+        if name in seen or (path := _module_file(name)) is None:
+            continue
+        seen.add(name)
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and getattr(node, "module", "") != "__future__":
+                project = _project_modules(node, package)
+                if project is None:
+                    statements.append(ast.unparse(node))
+                else:
+                    queue += project
+    return sorted(set(statements), key=statements.index)
+
+
+def supported() -> bool:
+    """Whether kernels can be forked here (Linux: fork, and pidfd to watch a process not our child)."""
+    return hasattr(os, "fork") and hasattr(os, "pidfd_open")
+
+
+# ---- the build's side ----------------------------------------------------------------------------
+class ForkServer:
+    """The preloaded parent process, started from the kernelspec's own Python."""
+
+    def __init__(self, kernel_argv: list[str], imports: list[str], cwd: Path):
+        if LAUNCHER[0] not in kernel_argv or kernel_argv[kernel_argv.index("-m") + 1] != LAUNCHER[1]:
+            raise RuntimeError(f"the kernelspec does not start ipykernel_launcher: {kernel_argv}")
+        interpreter = kernel_argv[: kernel_argv.index("-m")]
+        read_end, write_end = os.pipe()
+        self.process = subprocess.Popen(
+            [*interpreter, "-m", __name__, str(write_end)],
+            stdin=subprocess.PIPE,
+            pass_fds=[write_end],
+            cwd=cwd,
+            text=True,
+        )
+        os.close(write_end)
+        self.replies = os.fdopen(read_end, "r", encoding="utf-8")
+        self.lock = threading.Lock()
+        self._send({"preload": list(dict.fromkeys(imports))})  # it imports while the caller does other work
+        self.ready = False
+
+    def wait_ready(self) -> None:
+        """Wait for the preloading to finish; raise if the server did not start."""
+        if not self.ready:
+            with self.lock:
+                reply = self._receive()
+            if reply.get("status") != "ready":
+                self.close()
+                raise RuntimeError(f"the fork server did not start: {reply}")
+            self.ready = True
+
+    def _send(self, message: dict) -> None:
+        if self.process.poll() is not None:
+            raise RuntimeError(f"the fork server has exited ({self.process.returncode})")
+        self.process.stdin.write(json.dumps(message) + "\n")
+        self.process.stdin.flush()
+
+    def _receive(self) -> dict:
+        line = self.replies.readline()
+        if not line:
+            raise RuntimeError("the fork server closed its pipe")
+        return json.loads(line)
+
+    def request(self, message: dict) -> dict:
+        self.wait_ready()
+        with self.lock:
+            self._send(message)
+            return self._receive()
+
+    def fork(self, argv: list[str], cwd: str, env: dict) -> int:
+        """Fork a kernel running `argv` (the kernelspec's command line); return its pid."""
+        arguments = argv[argv.index("-m") + 2 :]
+        reply = self.request({"arguments": arguments, "cwd": str(cwd), "env": dict(env)})
+        if "pid" not in reply:
+            raise RuntimeError(f"the fork server could not fork a kernel: {reply.get('error')}")
+        return reply["pid"]
+
+    def close(self) -> None:
+        """Stop the server (its kernels have all been shut down by then)."""
+        if self.process.poll() is None:
+            self.process.stdin.close()  # it exits at once, skipping the slow interpreter teardown
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.replies.close()
+
+
+class ForkedProcess:
+    """What jupyter_client expects of a Popen, for a kernel that is the fork server's child."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+        try:
+            self.pidfd: int | None = os.pidfd_open(pid)
+        except ProcessLookupError:  # already gone
+            self.pidfd, self.returncode = None, 0
+
+    def poll(self) -> int | None:
+        if self.returncode is None and self.pidfd is not None and select.select([self.pidfd], [], [], 0)[0]:
+            self._exited()
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None and self.pidfd is not None:
+            if not select.select([self.pidfd], [], [], timeout)[0]:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
+            self._exited()
+        return self.returncode
+
+    def _exited(self) -> None:
+        os.close(self.pidfd)
+        self.pidfd, self.returncode = None, 0  # the fork server reaps it; its status is not ours
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+def kernel_manager_class(server: ForkServer):
+    """An AsyncKernelManager whose kernels come from `server` (for nbclient's kernel_manager_class)."""
+    import uuid
+
+    from jupyter_client import AsyncKernelManager
+    from jupyter_client.provisioning import LocalProvisioner
+
+    class ForkedProvisioner(LocalProvisioner):
+        async def launch_kernel(self, cmd: list[str], **kwargs) -> dict:
+            cwd = kwargs.get("cwd") or os.getcwd()
+            pid = server.fork(cmd, cwd, kwargs.get("env") or os.environ)
+            self.process = ForkedProcess(pid)
+            self.pid = self.pgid = pid  # the child starts its own session, as launch_kernel's do
+            self.cwd = cwd
+            return self.connection_info
+
+    class ForkedKernelManager(AsyncKernelManager):
+        async def _async_pre_start_kernel(self, **kw):
+            if self.provisioner is None:
+                self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+                self.provisioner = ForkedProvisioner(
+                    kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+                )
+            return await super()._async_pre_start_kernel(**kw)
+
+    return ForkedKernelManager
+
+
+# ---- the fork server's side -----------------------------------------------------------------------
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (a killed build leaves no kernels)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+_LAUNCHER_FILE = ""
+
+
+def _preload(statements: list[str]) -> None:
+    """Import what the notebooks import; a failing import is left for the notebook to report."""
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel does
+    import importlib.util
+
+    import ipykernel.kernelapp  # noqa: F401  (the kernel itself)
+
+    global _LAUNCHER_FILE
+    _LAUNCHER_FILE = importlib.util.find_spec("ipykernel_launcher").origin  # a kernel's sys.argv[0]
+
+    for statement in statements:
+        with contextlib.suppress(Exception):  # a failed preload only means that kernel imports it itself
+            exec(statement, {})
+
+
+def _run_kernel(request: dict, reply_fd: int) -> None:
+    """In the forked child: become a kernel, as `python -m ipykernel_launcher ARGS` in cwd would."""
+    code = 1
+    try:
+        os.setsid()
+        _die_with_parent()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.close(reply_fd)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)  # the request pipe: a kernel reads nothing from stdin
+        if devnull != 0:
+            os.close(devnull)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        sys.argv = [_LAUNCHER_FILE, *request["arguments"]]
+        from ipykernel.kernelapp import IPKernelApp
+
+        app = IPKernelApp.instance()
+        app.initialize(request["arguments"])
+        if "matplotlib_inline.backend_inline" in sys.modules:  # loaded before IPython was: hook it up now
+            from matplotlib_inline.backend_inline import _enable_matplotlib_integration
+
+            _enable_matplotlib_integration()
+        app.start()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0
+    except BaseException:  # noqa: BLE001
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def serve(reply_fd: int) -> None:
+    _die_with_parent()
+    for name in [m for m in sys.modules if m.split(".")[0] == PROJECT]:
+        del sys.modules[name]  # loaded only to run this file: kernels import the project themselves
+    if sys.path and Path(sys.path[0]).resolve() == Path.cwd().resolve():
+        del sys.path[0]  # as ipykernel_launcher does; the kernel puts '' back itself
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
+    replies = os.fdopen(reply_fd, "w", encoding="utf-8")
+    for line in sys.stdin:
+        request = json.loads(line)
+        if "preload" in request:
+            _preload(request["preload"])
+            reply = {"status": "ready"}
+        else:
+            try:
+                pid = os.fork()
+            except OSError as exc:
+                reply = {"error": str(exc)}
+            else:
+                if pid == 0:
+                    _run_kernel(request, reply_fd)
+                reply = {"pid": pid}
+        replies.write(json.dumps(reply) + "\n")
+        replies.flush()
+    replies.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]))

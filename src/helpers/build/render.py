@@ -1,0 +1,206 @@
+"""Reports for reviewers: executed notebooks rendered to self-contained, accessible HTML.
+
+The reviewer's page hides the code (a "Show the code" switch reveals it, and the executed
+notebook sits beside it),
+embeds its figures, opens with a table of contents and closes with a provenance footer (commit,
+parameters, data hashes, package versions). Nothing is loaded from the internet, and the output
+is byte-identical for the same inputs.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from pathlib import Path
+
+_EMPTY_SCRIPTS = re.compile(r'<script src="">\s*</script>\n?')
+_MATHJAX = re.compile(r'<script type="text/x-mathjax-config">.*?</script>\n?', re.S)
+_HEADING = re.compile(r'<h([1-3])\s+id="([^"]+)"[^>]*>(.*?)(?:<a class="anchor-link"[^>]*>.*?</a>)?</h\1>', re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+# Added to every report's <head>: no favicon request, contrast-safe code colours, the code switch.
+EXTRA_CSS = "\n" + (Path(__file__).parent / "templates" / "report_head.html").read_text(encoding="utf-8")
+
+
+_EXPORTERS: list = []
+_EXPORTER_LOCK = threading.Lock()  # an exporter is not thread-safe; rendering holds the GIL anyway
+
+
+def _exporter():
+    """One configured exporter per process (building one loads and compiles the templates)."""
+    if not _EXPORTERS:
+        _EXPORTERS.append(_new_exporter())
+    return _EXPORTERS[0]
+
+
+def warm_up() -> None:
+    """Build the exporter and load what a first render loads (lexer, sanitiser, parser) ahead of it.
+
+    The build calls this while its kernels start, so the first report does not wait for it.
+    """
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    cell = new_code_cell("x = 1", outputs=[new_output("display_data", {"text/html": "<p>x</p>", "text/plain": "x"})])
+    nb = new_notebook(cells=[new_markdown_cell("# Warm-up"), cell], metadata={"language_info": {"name": "python"}})
+    with _EXPORTER_LOCK:
+        _exporter().from_notebook_node(nb)
+
+
+# The lab template, less one step: it passes Pygments' highlighted code through bleach, which
+# changes nothing (Pygments escapes the code it colours) and took a third of each render.
+TEMPLATE = """{%- extends 'index.html.j2' -%}
+{% block input %}
+<div class="jp-CodeMirrorEditor jp-Editor jp-InputArea-editor" data-type="inline">
+     <div class="cm-editor cm-s-jupyter">
+{{ cell.source | highlight_code(metadata=cell.metadata) }}
+     </div>
+</div>
+{%- endblock input %}
+"""
+
+
+def _new_exporter(template: str = TEMPLATE):
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        mathjax_url="",
+        require_js_url="",
+        jquery_url="",
+        mermaid_js_url="",
+        mermaid_layout_elk_js_url="",
+        widget_renderer_url="",
+        jupyter_widgets_base_url="",
+        anchor_link_text="",
+    )
+    exporter.raw_template = template  # "" keeps nbconvert's lab template as it is
+    exporter.register_preprocessor(_tag_remover(), enabled=True)
+    return exporter
+
+
+def _tag_remover():
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    return TagRemovePreprocessor(remove_cell_tags={"injected-parameters", "remove-cell"}, enabled=True)
+
+
+def table_of_contents(body: str) -> str:
+    """A nav list of the page's h2 and h3 headings (the h1 is the title)."""
+    items = []
+    for level, anchor, text in _HEADING.findall(body):
+        if level == "1":
+            continue
+        label = html.escape(html.unescape(_TAGS.sub("", text)).strip())
+        indent = ' style="margin-left:1.5rem"' if level == "3" else ""
+        items.append(f'<li{indent}><a href="#{anchor}">{label}</a></li>')
+    if not items:
+        return ""
+    return (
+        '<nav class="workbench-nav" aria-label="Contents"><h2 id="contents">Contents</h2>\n<ul>\n'
+        + "\n".join(items)
+        + "\n</ul></nav>\n"
+    )
+
+
+def insert_after_title(body: str, block: str) -> str:
+    """Put a block after the cell holding the page's h1 (or at the start of <main>)."""
+    title = body.find("<h1")
+    cell = body.find('<div class="jp-Cell jp-', title) if title >= 0 else -1
+    if cell >= 0:
+        return body[:cell] + block + body[cell:]
+    return body.replace("<main>", "<main>\n" + block, 1)
+
+
+def provenance_footer(provenance: dict, links: dict[str, str]) -> str:
+    """The footer: where the report came from, as a table a reviewer can read."""
+
+    def rows(mapping: dict) -> str:
+        return "\n".join(
+            f'<tr><th scope="row">{html.escape(str(k))}</th><td><code>{html.escape(str(v))}</code></td></tr>'
+            for k, v in mapping.items()
+        )
+
+    link_html = " · ".join(f'<a href="{html.escape(href)}">{html.escape(label)}</a>' for label, href in links.items())
+    return (
+        '<footer class="workbench-footer">\n<h2 id="provenance">Provenance</h2>\n'
+        f"<p>{link_html}</p>\n"
+        f"<p>Built from commit <code>{html.escape(provenance['commit'])}</code> "
+        "by <code>python -m helpers.build</code>.</p>\n"
+        "<table><caption>Parameters</caption>\n" + rows(provenance["parameters"]) + "\n</table>\n"
+        "<table><caption>Data files read (SHA-256)</caption>\n" + rows(provenance["data"]) + "\n</table>\n"
+        "<table><caption>Package versions</caption>\n" + rows(provenance["packages"]) + "\n</table>\n"
+        "</footer>\n"
+    )
+
+
+TOGGLE = (
+    '<p class="workbench-toggle"><input type="checkbox" id="workbench-show-code"> '
+    '<label for="workbench-show-code">Show the code behind each result</label></p>\n'
+)
+
+
+def render_html(nb, title: str, provenance: dict, links: dict[str, str], hide_code: bool = True) -> str:
+    """One executed notebook as a self-contained HTML page.
+
+    With `hide_code`, the code is in the page but hidden until the reader ticks "Show the code"
+    (CSS only, no script): one render serves both readers.
+    """
+    nb = nb.copy()
+    nb.metadata["title"] = title
+    with _EXPORTER_LOCK:
+        body, _ = _exporter().from_notebook_node(nb)
+    body = _EMPTY_SCRIPTS.sub("", body)
+    body = _MATHJAX.sub("", body)
+    body = body.replace("</head>", EXTRA_CSS + "</head>", 1)
+    toc = table_of_contents(body)
+    body = insert_after_title(body, (TOGGLE if hide_code else "") + toc)
+    body = (
+        body.replace("</main>", "</main>\n" + provenance_footer(provenance, links), 1)
+        if "</main>" in body
+        else body.replace("</body>", provenance_footer(provenance, links) + "</body>", 1)
+    )
+    return body
+
+
+def index_page(entries: list[dict], commit: str) -> str:
+    """reports/index.html: every report, grouped by analysis, with its status and parameters."""
+    groups: dict[str, list[dict]] = {}
+    for entry in entries:
+        groups.setdefault(entry["group"], []).append(entry)
+    parts = [
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,">\n'
+        "<title>Commissioning research workbench: reports</title>\n"
+        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#1a1a1a}"
+        "table{border-collapse:collapse;width:100%}"
+        "th,td{border:1px solid #767676;padding:.3rem .5rem;text-align:left;vertical-align:top}"
+        "a{color:#0b57d0}.failed{font-weight:bold}</style>\n</head>\n<body>\n<main>\n"
+        "<h1>Commissioning research workbench: reports</h1>\n"
+        "<p>Every report below was rebuilt from <code>data/raw/</code> by <code>make reports</code>; "
+        f"built from commit <code>{html.escape(commit)}</code>. "
+        "Start with the research report; each links to its full analysis.</p>\n"
+    ]
+    for group, items in groups.items():
+        parts.append(
+            f"<h2>{html.escape(group)}</h2>\n<table>\n<thead><tr>"
+            '<th scope="col">Report</th><th scope="col">Status</th><th scope="col">Parameters</th>'
+            "</tr></thead>\n<tbody>\n"
+        )
+        for e in items:
+            params = "<br>".join(
+                f"{html.escape(str(k))} = <code>{html.escape(str(v))}</code>" for k, v in e["parameters"].items()
+            )
+            if e["available"]:
+                link = f'<a href="{html.escape(e["output"])}/index.html">{html.escape(e["title"])}</a>'
+            else:
+                link = html.escape(e["title"]) + " (not built yet)"
+            status = html.escape(e["status"])
+            cls = ' class="failed"' if e["status"].startswith("failed") else ""
+            desc = f"<br>{html.escape(e['description'])}" if e["description"] else ""
+            parts.append(f"<tr><td>{link}{desc}</td><td{cls}>{status}</td><td>{params}</td></tr>\n")
+        parts.append("</tbody>\n</table>\n")
+    parts.append("</main>\n</body>\n</html>\n")
+    return "".join(parts)

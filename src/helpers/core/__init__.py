@@ -1,0 +1,4 @@
+"""The ground floor: paths, errors, sourced CSV/YAML readers, parameter checks, hashing.
+
+It imports nothing else of `helpers`.
+"""

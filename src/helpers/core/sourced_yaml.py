@@ -1,0 +1,106 @@
+"""YAML that remembers where each value came from, so validation can name the line.
+
+`load_yaml` returns plain dicts and lists (subclasses) whose `lines` attribute maps each key or
+index to its 1-based line in the file. Malformed YAML, an empty file and duplicate keys become a
+`DataError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .errors import Collector
+
+
+class SourcedDict(dict):
+    """A mapping read from YAML; `lines[key]` is the line of that key, `line` of the mapping."""
+
+    line: int = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines: dict = {}
+
+    def line_of(self, key) -> int:
+        return self.lines.get(key, self.line)
+
+
+class SourcedList(list):
+    """A sequence read from YAML; `lines[i]` is the line of item i."""
+
+    line: int = 0
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.lines: list[int] = []
+
+    def line_of(self, index: int) -> int:
+        return self.lines[index] if 0 <= index < len(self.lines) else self.line
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that builds Sourced containers and refuses duplicate keys."""
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode) -> SourcedDict:
+    out = SourcedDict()
+    out.line = node.start_mark.line + 1
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if key in out:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first on line {out.lines[key]})", key_node.start_mark
+            )
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.lines[key] = line
+    return out
+
+
+def _sequence(loader: _Loader, node: yaml.SequenceNode) -> SourcedList:
+    out = SourcedList(loader.construct_object(child, deep=True) for child in node.value)
+    out.line = node.start_mark.line + 1
+    out.lines = [child.start_mark.line + 1 for child in node.value]
+    return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+
+
+def load_yaml(path: Path | str) -> SourcedDict:
+    """Read a YAML file whose top level is a mapping, with line numbers kept."""
+    path = Path(path)
+    errors = Collector(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        errors.add(None, None, "the file to exist")
+        errors.raise_if_any()
+    except UnicodeDecodeError as exc:
+        errors.add(None, None, "UTF-8 text", f"undecodable byte at offset {exc.start}")
+        errors.raise_if_any()
+    if not text.strip():
+        errors.add(1, None, "a YAML mapping", "an empty file")
+        errors.raise_if_any()
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = f"character {mark.column + 1}" if mark else None
+        found = str(exc.problem or exc.context)
+        if exc.problem and exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+            found += f" ({exc.context} on line {exc.context_mark.line + 1})"
+        errors.add(line, column, "valid YAML", found)
+        errors.raise_if_any()
+    if not isinstance(data, SourcedDict):
+        kind = (
+            "a list" if isinstance(data, list) else "a single value" if data is not None else "nothing (only comments)"
+        )
+        errors.add(1, None, "a YAML mapping at the top level (key: value lines)", kind)
+        errors.raise_if_any()
+    return data

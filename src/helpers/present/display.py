@@ -1,0 +1,64 @@
+"""What notebooks show: prose built from variables, tables, and charts with alt text and data.
+
+Text that comes from data (option labels, wordings, excerpts) is HTML-escaped before it reaches
+a report, so it always renders as text, never as markup.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+
+import pandas as pd
+from IPython.display import HTML, Markdown
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
+
+
+def escape(value) -> str:
+    """Text from data made inert for Markdown and HTML.
+
+    >>> escape("<script>alert(1)</script>")
+    '&lt;script&gt;alert(1)&lt;/script&gt;'
+    """
+    return html.escape(str(value), quote=True)
+
+
+def md(template: str, **values) -> Markdown:
+    """Markdown prose whose numbers and labels come from variables, escaped.
+
+    >>> md("**{n}** councils said *{label}*", n=84, label="Yes <b>").data
+    '**84** councils said *Yes &lt;b&gt;*'
+    """
+    safe = {k: v if isinstance(v, (int, float)) else escape(v) for k, v in values.items()}
+    return Markdown(template.format(**safe))
+
+
+def table(frame: pd.DataFrame, caption: str | None = None, index: bool = False, float_format: str = "{:.3f}") -> HTML:
+    """A table as accessible HTML: header cells, a caption, cell text escaped."""
+    frame = frame.rename_axis(index=None, columns=None) if not index else frame.rename_axis(columns=None)
+    frame = frame.astype(object).where(frame.notna(), "")
+    body = frame.to_html(
+        index=index,
+        escape=True,
+        border=0,
+        na_rep="",
+        float_format=float_format.format,
+        classes="dataframe workbench-table",
+    )
+    if caption:
+        body = body.replace(">\n  <thead>", f">\n  <caption>{escape(caption)}</caption>\n  <thead>", 1)
+    return HTML(body)
+
+
+def figure_html(png: bytes, alt: str, caption: str, data: pd.DataFrame, data_file: str | None = None) -> str:
+    """An embedded chart: the image with its alt text, a caption, and its data one click away."""
+    src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    data_table = data.to_html(index=False, escape=True, border=0, na_rep="", classes="dataframe workbench-table")
+    link = f'<p>Download: <a href="{escape(data_file)}">{escape(data_file)}</a></p>\n' if data_file else ""
+    return (
+        f'<figure class="workbench-figure">\n<img src="{src}" alt="{escape(alt)}" style="max-width:100%">\n'
+        f"<figcaption>{escape(caption)}</figcaption>\n"
+        f"<details><summary>Data behind this chart</summary>\n{link}{data_table}\n</details>\n</figure>"
+    )

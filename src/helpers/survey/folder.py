@@ -1,0 +1,185 @@
+"""A survey folder read into tidy pandas tables, whichever form its data comes in.
+
+A folder holds `survey.yaml` and either `counts.csv` (published aggregates) or `respondents.csv`
+(microdata, aggregated to the same counts), plus optionally `published.csv` (figures the sources
+print). `load_survey` validates everything and returns a `Survey`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..core.errors import Collector
+from ..core.sourced_csv import LINE, read_csv_lines
+from .counts import declared_cells, read_counts, validate_counts
+from .respondents import aggregate, check_declared_bases, read_respondents, with_bases
+from .schema import Question, SurveySpec, load_spec
+
+PUBLISHED_COLUMNS = [
+    "figure_id",
+    "document",
+    "section",
+    "quote",
+    "printed",
+    "value",
+    "unit",
+    "qualifier",
+    "question",
+    "item",
+    "options",
+    "versus_options",
+]
+PUBLISHED_UNITS = ("percent", "ratio", "count")
+
+
+@dataclass(frozen=True)
+class Survey:
+    """A validated survey: its description, counts and (when given) microdata and published figures."""
+
+    spec: SurveySpec
+    counts: pd.DataFrame
+    respondents: pd.DataFrame | None
+    published: pd.DataFrame | None
+    directory: Path
+
+    @property
+    def id(self) -> str:
+        return str(self.spec.meta["id"])
+
+    @property
+    def level(self) -> str:
+        """'respondents' when microdata was given, else 'aggregate'."""
+        return "aggregate" if self.respondents is None else "respondents"
+
+    def question(self, qid: str) -> Question:
+        return self.spec.question(qid)
+
+    def questions_table(self) -> pd.DataFrame:
+        """One row per question: id, type, wording, answered, skipped, numbers of items and options."""
+        return pd.DataFrame(
+            [
+                {
+                    "question": q.id,
+                    "type": q.type,
+                    "wording": q.wording,
+                    "answered": pd.NA if q.answered is None else q.answered,
+                    "skipped": pd.NA if q.skipped is None else q.skipped,
+                    "items": len(q.items),
+                    "options": len(q.options),
+                }
+                for q in self.spec.questions
+            ]
+        ).astype({"answered": "Int64", "skipped": "Int64"})
+
+    def tidy_counts(self) -> pd.DataFrame:
+        """The counts in questionnaire order with each question's type and published base."""
+        cells = declared_cells(self.spec)
+        out = cells.merge(
+            self.counts[["question", "item", "option", "count"]], on=["question", "item", "option"], how="left"
+        )
+        q = self.questions_table()[["question", "type", "answered"]]
+        out = out.merge(q, on="question", how="left")
+        out = out.sort_values(["question_order", "item_order", "option_order"], kind="stable")
+        return out[
+            ["question", "type", "item", "option", "count", "answered", "item_order", "option_order"]
+        ].reset_index(drop=True)
+
+    def question_counts(self, qid: str, item: str = "") -> pd.Series:
+        """The counts of one question (one likert item) indexed by option, in scale order."""
+        rows = self.counts[(self.counts["question"] == qid) & (self.counts["item"] == item)]
+        return rows.set_index("option")["count"].reindex(list(self.question(qid).options))
+
+    def likert_table(self, qid: str) -> pd.DataFrame:
+        """A likert grid as a table: items as rows, options as columns, both in questionnaire order."""
+        q = self.question(qid)
+        rows = self.counts[self.counts["question"] == qid]
+        table = rows.pivot(index="item", columns="option", values="count")
+        return table.reindex(index=list(q.items), columns=list(q.options))
+
+
+def read_published(path: Path, spec: SurveySpec) -> pd.DataFrame:
+    """Read `published.csv`: each figure the sources print, and which cells it speaks of."""
+    frame = read_csv_lines(path, PUBLISHED_COLUMNS)
+    errors = Collector(path)
+    for row in frame.itertuples(index=False):
+        line = row[0]
+        if not row.figure_id.strip():
+            errors.add(line, "figure_id", "a figure id")
+        try:
+            number = float(row.value)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):  # float() accepts 'nan' and 'inf': no silent NaN
+            errors.add(line, "value", "a number (the figure as a plain number, e.g. 82 for '82%')", row.value)
+        if row.unit not in PUBLISHED_UNITS:
+            errors.add(line, "unit", "one of " + ", ".join(PUBLISHED_UNITS), row.unit)
+        if row.question:
+            if row.question not in spec.by_id:
+                errors.add(line, "question", f"a question of {spec.path.name}: {', '.join(spec.by_id)}", row.question)
+                continue
+            q = spec.by_id[row.question]
+            if row.item and row.item not in q.items:
+                errors.add(line, "item", f"an item of question '{q.id}' or empty", row.item)
+            for column in ("options", "versus_options"):
+                for option in filter(None, getattr(row, column).split(";")):
+                    if option not in q.options:
+                        errors.add(
+                            line,
+                            column,
+                            f"options of question '{q.id}' separated by ';': {', '.join(q.options)}",
+                            option,
+                        )
+    dupes = frame[frame["figure_id"].duplicated()]
+    for line, fid in dupes[[LINE, "figure_id"]].itertuples(index=False):
+        errors.add(line, "figure_id", "a unique figure id", fid)
+    errors.raise_if_any()
+    out = frame.copy()
+    out["value"] = out["value"].astype(float)
+    return out
+
+
+def load_survey(survey_dir: Path | str) -> Survey:
+    """Read and validate a survey folder; raise `DataError` naming file, line and column if bad."""
+    directory = Path(survey_dir)
+    if not directory.is_dir():
+        errors = Collector(directory)
+        errors.add(None, None, "a survey folder holding survey.yaml and counts.csv or respondents.csv")
+        errors.raise_if_any()
+    spec = load_spec(directory)
+    respondents_path = directory / "respondents.csv"
+    counts_path = directory / "counts.csv"
+    microdata = None
+    if respondents_path.exists():
+        microdata = read_respondents(respondents_path, spec)
+        counts, bases = aggregate(microdata, spec, respondents_path)
+        check_declared_bases(spec, bases, respondents_path)
+        spec = with_bases(spec, bases)
+        if counts_path.exists():
+            published_counts = read_counts(directory, spec)
+            _check_same_counts(published_counts, counts, counts_path)
+    elif counts_path.exists():
+        counts = read_counts(directory, spec).drop(columns=[LINE])
+    else:
+        errors = Collector(directory)
+        errors.add(None, None, "counts.csv or respondents.csv in the survey folder")
+        errors.raise_if_any()
+    counts = counts[["question", "item", "option", "count"]].reset_index(drop=True)
+    published_path = directory / "published.csv"
+    published = read_published(published_path, spec) if published_path.exists() else None
+    return Survey(spec=spec, counts=counts, respondents=microdata, published=published, directory=directory)
+
+
+def _check_same_counts(published: pd.DataFrame, computed: pd.DataFrame, path: Path) -> None:
+    """When both counts.csv and respondents.csv are present, they must agree cell by cell."""
+    merged = published.merge(computed, on=["question", "item", "option"], suffixes=("", "_microdata"))
+    errors = Collector(path)
+    for row in merged[merged["count"] != merged["count_microdata"]].itertuples(index=False):
+        errors.add(row[0], "count", f"{row.count_microdata}, the count respondents.csv gives", int(row.count))
+    errors.raise_if_any()
+
+
+__all__ = ["Survey", "load_survey", "validate_counts", "read_published"]

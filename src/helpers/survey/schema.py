@@ -1,0 +1,170 @@
+"""The survey description (`survey.yaml`): its questions, options, items and bases, validated.
+
+Each question has an id, its wording as asked, a type (`single`: one answer; `multi`: tick all
+that apply; `likert`: a grid of items each rated on one scale), its options in questionnaire
+order, for likert grids its items, and the published `answered` and `skipped` counts (null
+where the source does not print them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.errors import Collector
+from ..core.sourced_yaml import SourcedDict, SourcedList, load_yaml
+
+QUESTION_TYPES = ("single", "multi", "likert")
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    wording: str
+    type: str
+    options: tuple[str, ...]
+    items: tuple[str, ...] = ()
+    answered: int | None = None
+    skipped: int | None = None
+    line: int = 0
+    answered_line: int = 0
+    skipped_line: int = 0
+
+    @property
+    def grid_items(self) -> tuple[str, ...]:
+        """The items to report: the likert items, or the single empty item of other types."""
+        return self.items if self.type == "likert" else ("",)
+
+
+@dataclass(frozen=True)
+class SurveySpec:
+    """What `survey.yaml` says: metadata and the questions in order."""
+
+    path: Path
+    meta: dict
+    questions: tuple[Question, ...]
+    population_size: int | None = None
+    by_id: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def question(self, qid: str) -> Question:
+        return self.by_id[qid]
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def _count_or_null(value) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
+
+
+def _labels(errors: Collector, parent: SourcedDict, key: str, qid: str) -> tuple[str, ...]:
+    values = parent.get(key)
+    line = parent.line_of(key)
+    if not isinstance(values, SourcedList) or not values:
+        errors.add(line, key, f"a non-empty list of {key} for question '{qid}'", values)
+        return ()
+    seen: dict[str, int] = {}
+    for i, value in enumerate(values):
+        if not _text(value):
+            hint = (
+                ' (quote labels such as "Yes" and "No", which YAML reads as true/false)'
+                if isinstance(value, bool)
+                else ""
+            )
+            errors.add(values.line_of(i), key, f"a text label{hint}", value)
+        elif value in seen:
+            errors.add(
+                values.line_of(i), key, f"each label once in question '{qid}' (first on line {seen[value]})", value
+            )
+        else:
+            seen[value] = values.line_of(i)
+    return tuple(str(v) for v in values)
+
+
+def load_spec(survey_dir: Path | str) -> SurveySpec:
+    """Read and validate `survey_dir/survey.yaml`."""
+    path = Path(survey_dir) / "survey.yaml"
+    doc = load_yaml(path)
+    errors = Collector(path)
+    for key in ("id", "title"):
+        if not _text(doc.get(key)):
+            errors.add(doc.line_of(key), key, "a text value", doc.get(key))
+    source = doc.get("source")
+    if not isinstance(source, SourcedDict) or not all(_text(source.get(k)) for k in ("document", "section")):
+        errors.add(doc.line_of("source"), "source", "a mapping with 'document' and 'section'", source)
+    population = doc.get("population")
+    size = None
+    if not isinstance(population, SourcedDict):
+        errors.add(
+            doc.line_of("population"),
+            "population",
+            "a mapping with 'description', 'size' and 'size_source'",
+            population,
+        )
+    else:
+        size = population.get("size")
+        if size is not None and not (isinstance(size, int) and not isinstance(size, bool) and size > 0):
+            errors.add(population.line_of("size"), "population.size", "a positive whole number or null", size)
+            size = None
+        for key in ("description", "size_source"):
+            if not _text(population.get(key)):
+                errors.add(population.line_of(key), f"population.{key}", "a text value", population.get(key))
+
+    raw_questions = doc.get("questions")
+    questions: list[Question] = []
+    if not isinstance(raw_questions, SourcedList) or not raw_questions:
+        errors.add(doc.line_of("questions"), "questions", "a non-empty list of questions", raw_questions)
+        raw_questions = SourcedList()
+    seen_ids: dict[str, int] = {}
+    for i, q in enumerate(raw_questions):
+        if not isinstance(q, SourcedDict):
+            errors.add(raw_questions.line_of(i), "questions", "a mapping with id, wording, type, options", q)
+            continue
+        qid = q.get("id")
+        if isinstance(qid, (int, float)) and not isinstance(qid, bool):
+            qid = str(qid)
+        if not _text(qid):
+            errors.add(q.line_of("id"), "id", "a text question id", qid)
+            continue
+        if qid in seen_ids:
+            errors.add(q.line_of("id"), "id", f"a unique question id (first on line {seen_ids[qid]})", qid)
+            continue
+        seen_ids[qid] = q.line_of("id")
+        if not _text(q.get("wording")):
+            errors.add(q.line_of("wording"), "wording", f"the wording of question '{qid}' as asked", q.get("wording"))
+        qtype = q.get("type")
+        if qtype not in QUESTION_TYPES:
+            errors.add(q.line_of("type"), "type", "one of " + ", ".join(QUESTION_TYPES), qtype)
+        options = _labels(errors, q, "options", qid)
+        items: tuple[str, ...] = ()
+        if qtype == "likert":
+            items = _labels(errors, q, "items", qid)
+        elif "items" in q:
+            errors.add(
+                q.line_of("items"), "items", f"no items: only likert questions have items (question '{qid}' is {qtype})"
+            )
+        for key in ("answered", "skipped"):
+            if key not in q:
+                errors.add(q.line, key, f"an '{key}' count for question '{qid}' (null if the source does not print it)")
+            elif not _count_or_null(q.get(key)):
+                errors.add(q.line_of(key), key, "a non-negative whole number or null", q.get(key))
+        questions.append(
+            Question(
+                id=qid,
+                wording=str(q.get("wording", "")).strip(),
+                type=str(qtype),
+                options=options,
+                items=items,
+                answered=q.get("answered") if _count_or_null(q.get("answered")) else None,
+                skipped=q.get("skipped") if _count_or_null(q.get("skipped")) else None,
+                line=q.line,
+                answered_line=q.line_of("answered"),
+                skipped_line=q.line_of("skipped"),
+            )
+        )
+    errors.raise_if_any()
+    meta = {k: v for k, v in doc.items() if k != "questions"}
+    return SurveySpec(
+        path=path, meta=meta, questions=tuple(questions), population_size=size, by_id={q.id: q for q in questions}
+    )

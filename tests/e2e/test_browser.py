@@ -1,0 +1,157 @@
+"""Every report, opened in headless Chromium: links, images, console, axe-core, alt text.
+
+The reports are built from reports.yaml into a temporary folder, served on localhost, and each
+page is checked as a reviewer's browser would load it. Needs Debian's `chromium` package.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+
+from helpers.build import main as build_main
+from helpers.core import paths
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+if CHROMIUM is None:
+    pytest.skip(
+        "chromium not installed: apt-get install chromium (Debian's package) to run the browser tests",
+        allow_module_level=True,
+    )
+
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+PLACEHOLDER_ALT = "No description has been provided for this image"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(os.environ.get("WORKBENCH_SCREENSHOTS", "")) if os.environ.get("WORKBENCH_SCREENSHOTS") else None
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep the test output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """Build every report into a temporary folder and serve it on 127.0.0.1."""
+    reports = tmp_path_factory.mktemp("reports")
+    assert build_main(["--config", str(paths.ROOT / "reports.yaml"), "--reports", str(reports), "--no-progress"]) == 0
+    handler = functools.partial(_QuietHandler, directory=str(reports))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield reports, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def pages(reports: Path) -> list[str]:
+    """index.html and every report page below it, as URL paths."""
+    found = ["index.html"]
+    for html in sorted(reports.glob("*/*.html")):
+        if not html.parent.name.startswith(("_", ".")):
+            found.append(html.relative_to(reports).as_posix())
+    return found
+
+
+def check_page(browser, base: str, path: str, reports: Path, screenshot: Path | None = None) -> list[str]:
+    """Load a page and return every problem found on it (empty when all is well)."""
+    problems: list[str] = []
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    console = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: console.append(str(e)))
+    failed = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    response = page.goto(urljoin(base, path), wait_until="load")
+    if response is None or response.status != 200:
+        problems.append(f"{path}: HTTP {response.status if response else 'no response'}")
+    lang = page.evaluate("document.documentElement.lang")
+    if not lang:
+        problems.append(f"{path}: no page language")
+    images = page.evaluate(
+        "Array.from(document.images).map("
+        "i => [i.currentSrc.slice(0, 60), i.complete && i.naturalWidth > 0, i.getAttribute('alt')])"
+    )
+    for src, loaded, alt in images:
+        if not loaded:
+            problems.append(f"{path}: image did not load: {src}")
+        if not alt or alt == PLACEHOLDER_ALT:
+            problems.append(f"{path}: image without real alt text: {src}")
+    if PLACEHOLDER_ALT in page.content():
+        problems.append(f"{path}: nbconvert's placeholder alt text")
+    overflow = page.evaluate(
+        "() => { const w = document.documentElement.clientWidth;"
+        " const wide = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1"
+        " && !e.closest('pre, .jp-OutputArea-output, .jp-RenderedHTMLCommon table, .dataframe'));"
+        " return wide.slice(0, 3).map(e => e.tagName + ': ' + (e.textContent || '').slice(0, 50)); }"
+    )
+    for element in overflow:
+        problems.append(f"{path}: wider than a 1200-pixel window, so the page scrolls sideways: {element}")
+    links = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
+    for href in sorted(set(links)):
+        url = urlparse(href)
+        if url.scheme in ("http", "https") and href.startswith(base):
+            target = reports / url.path.lstrip("/")
+            if url.fragment and target == reports / path:
+                if not page.evaluate("(id) => !!document.getElementById(id)", url.fragment):
+                    problems.append(f"{path}: anchor #{url.fragment} not on the page")
+            elif not target.exists():
+                problems.append(f"{path}: broken link {url.path}")
+        elif url.scheme in ("http", "https"):
+            problems.append(f"{path}: link leaves the site (reviewers may be offline): {href}")
+    results = Axe().run(page)
+    for violation in results.response["violations"]:
+        targets = "; ".join(str(n["target"]) for n in violation["nodes"][:3])
+        problems.append(f"{path}: axe {violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
+    for message in console:
+        problems.append(f"{path}: console error: {message}")
+    for url in failed:
+        problems.append(f"{path}: request failed: {url}")
+    if screenshot is not None:
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(screenshot), full_page=False)
+    page.close()
+    return problems
+
+
+def test_every_page_works_in_chromium(site, browser, tmp_path) -> None:
+    reports, base = site
+    shots = SCREENSHOTS or tmp_path
+    problems: list[str] = []
+    all_pages = pages(reports)
+    assert len(all_pages) >= 3
+    for path in all_pages:
+        shot = None
+        if path == "index.html":
+            shot = shots / "index.png"
+        elif re.match(r"research-report/index\.html$", path):
+            shot = shots / "research-report.png"
+        problems += check_page(browser, base, path, reports, shot)
+    assert not problems, "\n".join(problems)
+    assert (shots / "index.png").exists()

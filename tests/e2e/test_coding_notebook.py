@@ -1,0 +1,120 @@
+"""Notebook 04 run by papermill with its output in a temporary folder; assertions on its CSVs."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pandas as pd
+import papermill as pm
+import pytest
+
+from helpers.core import paths
+from helpers.interviews import refiqda
+
+NOTEBOOK = paths.NOTEBOOKS / "04_interview_coding.ipynb"
+KERNEL = "commissioning-workbench"
+
+
+def run(tmp_path, **parameters):
+    out = tmp_path / "out"
+    pm.execute_notebook(
+        str(NOTEBOOK),
+        str(tmp_path / "run.ipynb"),
+        parameters={"output_dir": str(out), **parameters},
+        kernel_name=KERNEL,
+        cwd=str(paths.ROOT),
+        progress_bar=False,
+        request_save_on_cell_execute=False,
+        execution_timeout=300,
+    )
+    return out
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    return run(tmp_path_factory.mktemp("coding"))
+
+
+def test_writes_every_table(out):
+    for name in [
+        "codebook.csv",
+        "code_counts.csv",
+        "agreement.csv",
+        "frequencies_by_role.csv",
+        "frequencies_by_authority_type.csv",
+        "cooccurrence.csv",
+        "quotes.csv",
+        "risks.csv",
+        "results.csv",
+        "cooccurrence_heatmap.svg",
+        "cooccurrence_heatmap.png",
+        "codebook.qdc",
+        "interview_coding.qdpx",
+    ]:
+        assert (out / name).is_file(), name
+
+
+def test_results(out):
+    results = pd.read_csv(out / "results.csv", keep_default_na=False)
+    assert list(results.columns) == [
+        "question",
+        "item",
+        "option",
+        "statistic",
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "base",
+        "method",
+    ]
+    assert set(results["question"]) == {"interviews"}
+    assert {"frequency", "cohens_kappa", "krippendorff_alpha", "fleiss_kappa", "percent_agreement"} <= set(
+        results["statistic"]
+    )
+    # The report files 5 excerpts under section 3 (LP05-LP09) of 22.
+    market = results[
+        (results["item"] == "market") & (results["option"] == "report") & (results["statistic"] == "frequency")
+    ]
+    assert market[["estimate", "base"]].astype(float).values.tolist() == [[5.0, 22.0]]
+    pooled = results[
+        (results["item"] == "report vs rules")
+        & (results["option"] == "(pooled themes)")
+        & (results["statistic"] == "cohens_kappa")
+    ]
+    assert len(pooled) == 1 and 0 < float(pooled["estimate"].iloc[0]) < 1 and int(pooled["base"].iloc[0]) == 22
+
+
+def test_tables(out):
+    by_role = pd.read_csv(out / "frequencies_by_role.csv", keep_default_na=False)
+    report = by_role[(by_role["coder"] == "report") & (by_role["depth"] == 0)]
+    assert report.groupby("speaker_role")["excerpts"].sum().to_dict() == {
+        "chief executive": 8,
+        "county chief executive": 3,
+        "head of commissioning": 11,
+    }
+    co = pd.read_csv(out / "cooccurrence.csv")
+    report_co = co[co["coder"] == "report"]
+    assert report_co.loc[report_co["theme_a"] != report_co["theme_b"], "excerpts"].sum() == 0
+    quotes = pd.read_csv(out / "quotes.csv", keep_default_na=False)
+    assert set(quotes.loc[quotes["theme"] == "members", "excerpt_id"]) == {"LP14", "LP15", "LP16"}
+    risks = pd.read_csv(out / "risks.csv", keep_default_na=False)
+    assert risks["item_number"].nunique() == 12
+
+
+def test_exports_validate(out):
+    assert refiqda.schema_errors((out / "codebook.qdc").read_bytes(), "codebook") == []
+    with zipfile.ZipFile(out / "interview_coding.qdpx") as archive:
+        assert refiqda.schema_errors(archive.read("project.qde"), "project") == []
+
+
+def test_bad_coders_parameter_stops_with_one_line(tmp_path):
+    with pytest.raises(pm.PapermillExecutionError) as info:
+        run(tmp_path, coders=["report", "nobody"])
+    assert info.value.ename == "ParameterError" and "parameter 'coders'" in info.value.evalue
+
+
+def test_two_coders(tmp_path):
+    out = run(tmp_path, coders=["rules", "analyst_a"])
+    agreement = pd.read_csv(out / "agreement.csv", keep_default_na=False)
+    assert set(agreement["coders"]) == {"rules vs analyst_a", "all: rules, analyst_a"}
+    assert set(agreement["level"]) == {"theme", "code"}

@@ -1,0 +1,299 @@
+"""The build: config checks, cache hits and misses, failures, interruption, determinism, inert text."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from helpers.build import Builder, main
+from helpers.build import cache as build_cache
+from helpers.build.config import declared_parameters, load_config
+from helpers.core import paths
+from helpers.core.errors import DataError
+
+KERNEL = {"name": "commissioning-workbench", "display_name": "Python (commissioning workbench)", "language": "python"}
+
+
+def write_notebook(path: Path, params: str, body: list[str]) -> Path:
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# A tiny report\n\n## Section one"),
+            new_code_cell(params, metadata={"tags": ["parameters"]}),
+            *[new_code_cell(src) for src in body],
+        ]
+    )
+    nb.metadata["kernelspec"] = KERNEL
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A tiny project: one notebook that reads a data file and writes results.csv, a config, a reports dir."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "numbers.txt").write_text("1\n2\n3\n")
+    write_notebook(
+        tmp_path / "sum.ipynb",
+        'data_file = "data/numbers.txt"\nscale = 1.0\noutput_dir = "out"',
+        [
+            "from pathlib import Path\nimport os\n"
+            "base = Path(os.environ.get('TINY_BASE', '.'))\n"
+            "path = Path(data_file) if Path(data_file).is_absolute() else base / data_file\n"
+            "values = [float(x) for x in path.read_text().split()]\n"
+            "total = sum(values) * scale\n"
+            "Path(output_dir).mkdir(parents=True, exist_ok=True)\n"
+            "(Path(output_dir) / 'results.csv').write_text(f'statistic,estimate\\ntotal,{total}\\n')\n"
+            "print(f'total = {total}')\n"
+            "(Path(output_dir) / 'cwd.txt').write_text(os.getcwd())",
+        ],
+    )
+    config = tmp_path / "reports.yaml"
+    config.write_text(
+        "jobs:\n"
+        "  - name: tiny\n    notebook: sum.ipynb\n    group: Tests\n"
+        f"    parameters:\n      data_file: {tmp_path / 'data' / 'numbers.txt'}\n"
+        "    sweep:\n      scale: [1.0, 2.0]\n"
+    )
+    return tmp_path
+
+
+def build(project: Path, *args: str) -> int:
+    return main(
+        ["--config", str(project / "reports.yaml"), "--reports", str(project / "reports"), "--no-progress", *args]
+    )
+
+
+def read_total(project: Path, output: str) -> str:
+    return (project / "reports" / output / "results.csv").read_text().splitlines()[1]
+
+
+# ---- the config is checked before any kernel starts --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "job, expected",
+    [
+        ("  - name: j\n    notebook: missing.ipynb\n", "job 'j', an existing .ipynb file"),
+        ("  - name: j\n    notebook: sum.ipynb\n    parameters:\n      colour: red\n", "parameters.colour"),
+        ("  - name: j\n    notebook: sum.ipynb\n    parameters:\n      scale: lots\n", "value of type float"),
+        ("  - name: j\n    notebook: sum.ipynb\n    parameters:\n      output_dir: x\n", "the build sets it"),
+        ("  - name: j\n    notebook: sum.ipynb\n    flavour: x\n", "only the keys"),
+        ("  - name: j\n    notebook: sum.ipynb\n    needs: [nothing]\n", "names of other jobs"),
+        (
+            "  - name: j\n    notebook: sum.ipynb\n    needs: [k]\n"
+            "  - name: k\n    notebook: sum.ipynb\n    needs: [j]\n",
+            "these jobs wait on each other: j, k",
+        ),
+    ],
+)
+def test_config_errors_name_the_job_and_parameter(project: Path, job: str, expected: str) -> None:
+    (project / "reports.yaml").write_text("jobs:\n" + job)
+    with pytest.raises(DataError) as info:
+        load_config(project / "reports.yaml")
+    message = str(info.value)
+    assert "reports.yaml, line" in message and expected in message
+    assert "'j'" in message or "job" in message
+
+
+def test_refused_config_starts_no_kernel_and_exits_2(project: Path, capsys) -> None:
+    (project / "reports.yaml").write_text(
+        "jobs:\n  - name: j\n    notebook: sum.ipynb\n    parameters:\n      scale: lots\n"
+    )
+    assert build(project) == 2
+    assert "parameters.scale" in capsys.readouterr().err
+    assert not (project / "reports" / "j").exists()
+
+
+def test_declared_parameters_read_types_from_defaults_and_annotations(tmp_path: Path) -> None:
+    nb = write_notebook(tmp_path / "p.ipynb", 'a = 1\nb: int | None = None\nc = "x"\nd = 0.5\noutput_dir = "o"', [])
+    declared = declared_parameters(nb)
+    assert declared["a"].types == ("int",) and declared["b"].types == ("int", "None")
+    assert declared["d"].accepts(1) and not declared["c"].accepts(1) and declared["b"].accepts(None)
+    nb = write_notebook(tmp_path / "u.ipynb", 'from typing import Union\nn: Union[int, str, None] = "survey"', [])
+    assert declared_parameters(nb)["n"].types == ("int", "str", "None")
+
+
+@pytest.mark.parametrize("notebook", sorted(paths.NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_papermill_reads_every_parameter_the_build_checks(notebook: Path) -> None:
+    """Else papermill logs "Passed unknown parameter" for a job that sets it (it cannot read `int | str`)."""
+    import papermill
+
+    assert set(papermill.inspect_notebook(str(notebook))) == set(declared_parameters(notebook))
+
+
+# ---- cache keys: each kind of input misses, nothing changed hits --------------------------------
+
+
+def keys(project: Path) -> dict[str, str]:
+    jobs = load_config(project / "reports.yaml")
+    return Builder(project / "reports.yaml", project / "reports", 1, False, None).plan(jobs)
+
+
+def test_cache_key_changes_with_each_kind_of_input(project: Path, monkeypatch) -> None:
+    before = keys(project)
+    assert keys(project) == before  # nothing changed: hit
+
+    (project / "data" / "numbers.txt").write_text("1\n2\n4\n")
+    after_data = keys(project)
+    assert after_data != before
+
+    config = (project / "reports.yaml").read_text()
+    (project / "reports.yaml").write_text(config.replace("[1.0, 2.0]", "[1.0, 3.0]"))
+    after_params = keys(project)
+    assert after_params["tiny-1.0"] == after_data["tiny-1.0"] and after_params["tiny-3.0"] not in after_data.values()
+
+    nb = nbformat.read(project / "sum.ipynb", 4)
+    nb.cells[2].source += "\nprint('more')"
+    nbformat.write(nb, project / "sum.ipynb")
+    after_notebook = keys(project)
+    assert after_notebook["tiny-1.0"] != after_params["tiny-1.0"]
+
+    # outputs alone do not change a notebook's key
+    nb.cells[2].outputs = [nbformat.v4.new_output("stream", name="stdout", text="total = 6.0\n")]
+    nbformat.write(nb, project / "sum.ipynb")
+    assert keys(project) == after_notebook
+
+    monkeypatch.setattr(build_cache, "helpers_hash", lambda: "changed helpers")
+    after_helpers = keys(project)
+    assert after_helpers["tiny-1.0"] != after_notebook["tiny-1.0"]
+
+    monkeypatch.setattr(build_cache, "requirements_hash", lambda: "changed pins")
+    assert keys(project)["tiny-1.0"] != after_helpers["tiny-1.0"]
+
+
+# ---- running: build, skip, rebuild, fail, interrupt -------------------------------------------
+
+
+def test_build_skips_unchanged_and_rebuilds_changed(project: Path, capsys) -> None:
+    assert build(project) == 0
+    assert read_total(project, "tiny-1.0") == "total,6.0" and read_total(project, "tiny-2.0") == "total,12.0"
+    cwds = {(project / "reports" / o / "cwd.txt").read_text() for o in ("tiny-1.0", "tiny-2.0")}
+    assert len(cwds) == 2 and all(".staging" in c for c in cwds)  # each kernel in its own folder
+    assert os.getcwd() not in cwds
+    index = (project / "reports" / "index.html").read_text()
+    assert 'href="tiny-1.0/index.html"' in index and 'href="tiny-2.0/index.html"' in index
+    capsys.readouterr()
+
+    assert build(project) == 0  # how fast this is, benchmarks/bench_build.py measures
+    assert "0 built, 2 up to date, 0 failed" in capsys.readouterr().out
+
+    (project / "data" / "numbers.txt").write_text("10\n")
+    assert build(project, "--only", "tiny-2.0") == 0
+    assert read_total(project, "tiny-2.0") == "total,20.0"
+    assert read_total(project, "tiny-1.0") == "total,6.0"  # not asked for: untouched
+
+
+def test_failed_job_keeps_previous_report_and_exits_nonzero(project: Path, capsys) -> None:
+    assert build(project, "--only", "tiny-1.0") == 0
+    previous = (project / "reports" / "tiny-1.0" / "index.html").read_bytes()
+    (project / "data" / "numbers.txt").write_text("not a number\n")
+    capsys.readouterr()
+    assert build(project) == 1
+    captured = capsys.readouterr()
+    assert "FAILED tiny-1.0" in captured.err and "ValueError" in captured.err and "cell" in captured.err
+    assert (project / "reports" / "tiny-1.0" / "index.html").read_bytes() == previous
+    assert (project / "reports" / "_failed" / "tiny-1.0.ipynb").exists()
+    assert (project / "reports" / "_failed" / "tiny-2.0.ipynb").exists()
+    assert "failed in the last build" in (project / "reports" / "index.html").read_text()
+    (project / "data" / "numbers.txt").write_text("1\n2\n3\n")
+    assert build(project) == 0
+    assert not (project / "reports" / "_failed" / "tiny-1.0.ipynb").exists()
+
+
+def test_killed_build_leaves_reports_consistent_and_rerun_completes(project: Path) -> None:
+    assert build(project, "--only", "tiny-1.0") == 0
+    good = (project / "reports" / "tiny-1.0" / "results.csv").read_text()
+    nb = nbformat.read(project / "sum.ipynb", 4)
+    nb.cells[2].source = "import time\ntime.sleep(30)\n" + nb.cells[2].source
+    nbformat.write(nb, project / "sum.ipynb")
+    cmd = [
+        sys.executable,
+        "-m",
+        "helpers.build",
+        "--config",
+        str(project / "reports.yaml"),
+        "--reports",
+        str(project / "reports"),
+        "--no-progress",
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 60
+    while not (project / "reports" / ".staging" / "tiny-1.0").exists() and time.time() < deadline:
+        time.sleep(0.1)
+    time.sleep(2)  # the kernels are running (sleeping) now
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert (project / "reports" / "tiny-1.0" / "results.csv").read_text() == good
+    assert not (project / "reports" / "tiny-2.0").exists()
+    # a kill between the two renames of a swap: the old report sits in .trash, none in place
+    (project / "reports" / "tiny-1.0").rename(project / "reports" / ".trash" / "tiny-1.0") if (
+        project / "reports" / ".trash"
+    ).exists() else (
+        (project / "reports" / ".trash").mkdir(),
+        (project / "reports" / "tiny-1.0").rename(project / "reports" / ".trash" / "tiny-1.0"),
+    )
+    nb.cells[2].source = nb.cells[2].source.replace("time.sleep(30)", "time.sleep(0)")
+    nbformat.write(nb, project / "sum.ipynb")
+    assert build(project) == 0
+    assert read_total(project, "tiny-1.0") == "total,6.0" and read_total(project, "tiny-2.0") == "total,12.0"
+    assert not (project / "reports" / ".staging").exists() or not any((project / "reports" / ".staging").iterdir())
+
+
+def test_two_builds_give_identical_bytes(project: Path) -> None:
+    assert build(project) == 0
+    first = {
+        p.relative_to(project): p.read_bytes()
+        for p in (project / "reports").rglob("*")
+        if p.suffix in {".html", ".csv", ".svg"}
+    }
+    assert build(project, "--force") == 0
+    second = {
+        p.relative_to(project): p.read_bytes()
+        for p in (project / "reports").rglob("*")
+        if p.suffix in {".html", ".csv", ".svg"}
+    }
+    assert first.keys() == second.keys() and len(first) >= 5
+    assert [k for k in first if first[k] != second[k]] == []
+    html = second[Path("reports/tiny-1.0/index.html")].decode()
+    assert str(project) not in html.replace(str(project / "data" / "numbers.txt"), "")  # only the job's own parameter
+    assert "Provenance" in html and 'lang="en"' in html and '<script src="">' not in html
+
+
+# ---- text from data stays text ------------------------------------------------------------------
+
+
+def test_markup_in_data_renders_as_text(tmp_path: Path) -> None:
+    survey = tmp_path / "evil"
+    shutil.copytree(paths.LOCALIS_2011, survey)
+    (survey / "published.csv").unlink()
+    payload = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    for name in ("survey.yaml", "counts.csv"):
+        text = (survey / name).read_text()
+        text = (
+            text.replace("Mainly outsourced", "Outsourced " + payload.replace('"', "'"))
+            if name == "counts.csv"
+            else text.replace("- Mainly outsourced", f'- "Outsourced {payload}"').replace(
+                "How do you currently deliver services?", f"How do you deliver {payload}?"
+            )
+        )
+        (survey / name).write_text(text)
+    config = tmp_path / "reports.yaml"
+    config.write_text(
+        "jobs:\n  - name: evil\n"
+        f"    notebook: {paths.NOTEBOOKS / '00_data_overview.ipynb'}\n"
+        f"    parameters:\n      survey_dir: {survey}\n      corpus_dir: {paths.LOCAL_PARTNERSHIPS_2015}\n"
+    )
+    assert main(["--config", str(config), "--reports", str(tmp_path / "reports"), "--no-progress"]) == 0
+    for page in ("index.html",):
+        html = (tmp_path / "reports" / "evil" / page).read_text()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert "<script>alert(1)" not in html and "<img src=x onerror" not in html

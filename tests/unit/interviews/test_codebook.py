@@ -1,0 +1,178 @@
+"""The codebook loader: hierarchy lookups, and every validation error naming the code and the line."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from helpers.core import paths
+from helpers.core.errors import DataError
+from helpers.interviews.codebook import Code, build_codebook, check_list_links, load_codebook, load_report_lists
+
+CORPUS = paths.LOCAL_PARTNERSHIPS_2015
+
+GOOD = """\
+codebook:
+  id: tiny
+codes:
+  - id: market
+    name: Market
+    section: 3
+    definition: The supply side.
+    example: LP06
+    rules:
+      keywords: [market*, supplier*]
+  - id: dialogue
+    name: Dialogue
+    parent: market
+    definition: Talking with providers.
+    rules:
+      patterns: ['soft market test\\w*']
+  - id: levers
+    name: Levers
+    parent: market
+    codable: false
+    definition: Groups the levers.
+  - id: lever_one
+    name: Lever one
+    parent: levers
+    from_list: kelly_levers#1
+    definition: The first lever.
+  - id: health
+    name: Health
+    section: 4
+    definition: The NHS.
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "codebook.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def error_for(tmp_path: Path, text: str, **kwargs) -> str:
+    with pytest.raises(DataError) as info:
+        load_codebook(write(tmp_path, text), **kwargs)
+    return str(info.value)
+
+
+class TestHierarchy:
+    def test_lookups(self, tmp_path):
+        book = load_codebook(write(tmp_path, GOOD))
+        assert book.themes() == ["market", "health"]
+        assert book.children("market") == ["dialogue", "levers"]
+        assert book.ancestors("lever_one") == ["levers", "market"]
+        assert book.theme_of("lever_one") == "market" and book.depth("lever_one") == 2
+        assert book.ordered() == ["market", "dialogue", "levers", "lever_one", "health"]
+        assert book.codable() == ["market", "dialogue", "lever_one", "health"]
+        assert book.theme_for_section() == {3: "market", 4: "health"}
+        assert book["market"].keywords == ("market*", "supplier*")
+        assert book["market"].line == 4
+
+    def test_frame(self, tmp_path):
+        frame = load_codebook(write(tmp_path, GOOD)).to_frame()
+        assert list(frame["id"]) == ["market", "dialogue", "levers", "lever_one", "health"]
+        assert list(frame["depth"]) == [0, 1, 1, 2, 0]
+
+    def test_the_real_codebook(self):
+        from helpers.interviews import load_excerpts
+
+        excerpts = load_excerpts(CORPUS)
+        book = load_codebook(CORPUS / "codebook.yaml", excerpts["excerpt_id"])
+        lists = load_report_lists(CORPUS / "report_lists.csv")
+        check_list_links(book, lists)
+        assert len(book.themes()) == 8
+        assert sorted(book.theme_for_section()) == list(range(1, 9))
+        assert lists.groupby("list_id").size().to_dict() == {
+            "drivers_of_change": 7,
+            "kelly_levers": 4,
+            "not_shaping_impacts": 5,
+            "risks": 12,
+        }
+        # Every list item has exactly one code.
+        linked = sorted(c.from_list for c in book.codes.values() if c.from_list)
+        assert linked == sorted(lists["list_id"] + "#" + lists["item_number"].astype(str))
+
+
+class TestErrors:
+    def test_unknown_parent(self, tmp_path):
+        message = error_for(tmp_path, GOOD.replace("parent: levers", "parent: leverz"))
+        assert (
+            "line 22" in message and "column 'parent'" in message and "'lever_one'" in message and "'leverz'" in message
+        )
+
+    def test_duplicate_id(self, tmp_path):
+        message = error_for(tmp_path, GOOD.replace("id: health", "id: market"))
+        assert "line 27" in message and "unique id (first on line 4)" in message
+
+    def test_cycle(self, tmp_path):
+        text = GOOD.replace("    section: 3\n", "    parent: lever_one\n")
+        message = error_for(tmp_path, text)
+        assert "line 4" in message and "cycle market -> lever_one -> levers -> market" in message
+
+    def test_self_parent(self, tmp_path):
+        assert "parent other than the code itself" in error_for(
+            tmp_path,
+            GOOD.replace("parent: market\n    definition: Talking", "parent: dialogue\n    definition: Talking"),
+        )
+
+    def test_bad_regex(self, tmp_path):
+        message = error_for(tmp_path, GOOD.replace("soft market test", "soft (market test"))
+        assert (
+            "line 16" in message and "code 'dialogue'" in message and "compiles" in message and "missing )" in message
+        )
+
+    def test_upper_case_keyword(self, tmp_path):
+        message = error_for(tmp_path, GOOD.replace("supplier*", "Supplier*"))
+        assert "line 10" in message and "lower-case keyword in code 'market'" in message
+
+    def test_star_inside_keyword(self, tmp_path):
+        assert "at most one '*', at its end" in error_for(tmp_path, GOOD.replace("supplier*", "supp*lier"))
+
+    def test_unknown_field_and_missing_definition(self, tmp_path):
+        message = error_for(tmp_path, GOOD.replace("    definition: The NHS.\n", "    defintion: The NHS.\n"))
+        assert "line 30" in message and "'defintion'" in message
+        assert "line 27, column 'definition': expected a non-empty definition in code 'health'" in message
+
+    def test_example_must_be_an_excerpt(self, tmp_path):
+        message = error_for(tmp_path, GOOD, excerpt_ids=["LP01"])
+        assert "line 4" in message and "example of code 'market'" in message and "'LP06'" in message
+
+    def test_rules_on_a_grouping_code(self, tmp_path):
+        text = GOOD.replace(
+            "    definition: Groups the levers.\n",
+            "    definition: Groups the levers.\n    rules:\n      keywords: [lever]\n",
+        )
+        assert "not codable" in error_for(tmp_path, text)
+
+    def test_section_on_a_sub_code_and_twice(self, tmp_path):
+        message = error_for(tmp_path, GOOD.replace("section: 4", "section: 3"))
+        assert "section 3 is already on 'market'" in message
+
+    def test_all_problems_at_once(self, tmp_path):
+        text = GOOD.replace("parent: levers", "parent: nowhere").replace("supplier*", "Supplier")
+        with pytest.raises(DataError) as info:
+            load_codebook(write(tmp_path, text))
+        assert len(info.value.problems) == 2
+
+    def test_list_link(self, tmp_path):
+        book = load_codebook(write(tmp_path, GOOD.replace("kelly_levers#1", "kelly_levers#9")))
+        with pytest.raises(DataError, match=r"line 22.*item of report_lists.csv for code 'lever_one'"):
+            check_list_links(book, load_report_lists(CORPUS / "report_lists.csv"))
+
+    def test_build_checks_in_memory_codes(self):
+        with pytest.raises(DataError, match="cycle a -> b -> a"):
+            build_codebook([Code("a", "A", parent="b", definition="x"), Code("b", "B", parent="a", definition="y")])
+
+
+def test_report_lists_errors(tmp_path):
+    path = tmp_path / "report_lists.csv"
+    path.write_text("list_id,item_number,text,section\nrisks,1,One,8\nrisks,1,Again,8\nRisks,x,,s\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_report_lists(path)
+    message = str(info.value)
+    assert "line 3, column 'item_number': expected each list item once" in message
+    assert "line 4, column 'list_id'" in message and "line 4, column 'text'" in message
