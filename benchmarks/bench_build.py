@@ -4,7 +4,7 @@
 (2) this build, cold (--force); (3) this build with nothing changed; (4) the floor: one bare kernel
 start plus the notebook's imports, per job, divided over the cores. It also times the cold build
 with --fresh-kernels, to show what forking kernels from a preloaded parent saves.
-Targets (issue 5): cold >= 3x faster than naive, cold <= 1.5x the floor, no-op < 1 s.
+Targets: cold >= 3x faster than naive, cold <= 1.5x the floor, no-op < 1 s.
 Usage: .venv/bin/python benchmarks/bench_build.py
 """
 

@@ -1,7 +1,7 @@
 """The raw data against the source documents it was transcribed from.
 
 The documents stay out of the project (their licences are unknown); these tests read them from
-`../shared/seeds` (`helpers.paths.SEEDS`) and skip, with one line saying so, where it is absent.
+`../shared/seeds` (`helpers.core.paths.SEEDS`) and skip, with one line saying so, where it is absent.
 The population checks use the project's own copy of the frame in data/raw/reference and never skip.
 """
 
