@@ -20,7 +20,8 @@ _HEADING = re.compile(r'<h([1-3])\s+id="([^"]+)"[^>]*>(.*?)(?:<a class="anchor-l
 _TAGS = re.compile(r"<[^>]+>")
 
 # Added to every report's <head>: no favicon request, contrast-safe code colours, the code switch.
-EXTRA_CSS = "\n" + (Path(__file__).parent / "templates" / "report_head.html").read_text(encoding="utf-8")
+TEMPLATES = Path(__file__).parent / "templates"
+EXTRA_CSS = "\n" + (TEMPLATES / "report_head.html").read_text(encoding="utf-8")
 
 
 _EXPORTERS: list = []
@@ -167,40 +168,10 @@ def render_html(nb, title: str, provenance: dict, links: dict[str, str], hide_co
 
 def index_page(entries: list[dict], commit: str) -> str:
     """reports/index.html: every report, grouped by analysis, with its status and parameters."""
+    from jinja2 import Environment, FileSystemLoader
+
     groups: dict[str, list[dict]] = {}
     for entry in entries:
         groups.setdefault(entry["group"], []).append(entry)
-    parts = [
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,">\n'
-        "<title>Commissioning research workbench: reports</title>\n"
-        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#1a1a1a}"
-        "table{border-collapse:collapse;width:100%}"
-        "th,td{border:1px solid #767676;padding:.3rem .5rem;text-align:left;vertical-align:top}"
-        "a{color:#0b57d0}.failed{font-weight:bold}</style>\n</head>\n<body>\n<main>\n"
-        "<h1>Commissioning research workbench: reports</h1>\n"
-        "<p>Every report below was rebuilt from <code>data/raw/</code> by <code>make reports</code>; "
-        f"built from commit <code>{html.escape(commit)}</code>. "
-        "Start with the research report; each links to its full analysis.</p>\n"
-    ]
-    for group, items in groups.items():
-        parts.append(
-            f"<h2>{html.escape(group)}</h2>\n<table>\n<thead><tr>"
-            '<th scope="col">Report</th><th scope="col">Status</th><th scope="col">Parameters</th>'
-            "</tr></thead>\n<tbody>\n"
-        )
-        for e in items:
-            params = "<br>".join(
-                f"{html.escape(str(k))} = <code>{html.escape(str(v))}</code>" for k, v in e["parameters"].items()
-            )
-            if e["available"]:
-                link = f'<a href="{html.escape(e["output"])}/index.html">{html.escape(e["title"])}</a>'
-            else:
-                link = html.escape(e["title"]) + " (not built yet)"
-            status = html.escape(e["status"])
-            cls = ' class="failed"' if e["status"].startswith("failed") else ""
-            desc = f"<br>{html.escape(e['description'])}" if e["description"] else ""
-            parts.append(f"<tr><td>{link}{desc}</td><td{cls}>{status}</td><td>{params}</td></tr>\n")
-        parts.append("</tbody>\n</table>\n")
-    parts.append("</main>\n</body>\n</html>\n")
-    return "".join(parts)
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True)
+    return env.get_template("index.html.j2").render(groups=groups, commit=commit)
