@@ -16,6 +16,7 @@ from ..core.errors import Collector
 from ..core.sourced_yaml import SourcedDict, SourcedList, load_yaml
 
 QUESTION_TYPES = ("single", "multi", "likert")
+FILL = "FILL IN"  # what helpers.survey.new_wave leaves for the researcher to replace
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def load_spec(survey_dir: Path | str) -> SurveySpec:
         if not _text(doc.get(key)):
             errors.add(doc.line_of(key), key, "a text value", doc.get(key))
     _check_source(doc, errors)
+    _unfilled(doc, errors, "")
     size = _population_size(doc, errors)
     questions = _questions(doc, errors)
     errors.raise_if_any()
@@ -105,6 +107,19 @@ def _check_date(errors: Collector, parent: SourcedDict, key: str, label: str) ->
     """A date field, when given, is a real date written YYYY-MM-DD (YAML reads it as a date)."""
     if key in parent and not isinstance(parent.get(key), dt.date):
         errors.add(parent.line_of(key), label, "a date written YYYY-MM-DD", parent.get(key))
+
+
+def _unfilled(value, errors: Collector, where: str) -> None:
+    """Placeholders a new wave's folder starts with (helpers.survey.new_wave) that are still there."""
+    if isinstance(value, SourcedDict):
+        for key, item in value.items():
+            if item == FILL and key not in ("answered", "skipped", "published", "frame_date"):  # checked below
+                errors.add(value.line_of(key), f"{where}{key}", "the new wave's value in place of FILL IN", item)
+            else:
+                _unfilled(item, errors, f"{where}{key}.")
+    elif isinstance(value, SourcedList):
+        for item in value:
+            _unfilled(item, errors, where)
 
 
 def _check_source(doc: SourcedDict, errors: Collector) -> None:
