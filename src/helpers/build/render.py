@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import string
 import threading
 from pathlib import Path
 
@@ -166,12 +167,37 @@ def render_html(nb, title: str, provenance: dict, links: dict[str, str], hide_co
     return body
 
 
-def index_page(entries: list[dict], commit: str) -> str:
-    """reports/index.html: every report, grouped by analysis, with its status and parameters."""
-    from jinja2 import Environment, FileSystemLoader
+def _template(name: str) -> string.Template:
+    return string.Template((TEMPLATES / name).read_text(encoding="utf-8"))
 
+
+def index_page(entries: list[dict], commit: str) -> str:
+    """reports/index.html: every report, grouped by analysis, with its status and parameters.
+
+    The page is templates/index.html, one templates/index_group.html per group and one
+    templates/index_row.html per report; every value is escaped here.
+    """
+    page, group_html, row_html = (_template(n) for n in ("index.html", "index_group.html", "index_row.html"))
     groups: dict[str, list[dict]] = {}
     for entry in entries:
         groups.setdefault(entry["group"], []).append(entry)
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True)
-    return env.get_template("index.html.j2").render(groups=groups, commit=commit)
+    parts = []
+    for group, items in groups.items():
+        rows = "".join(row_html.substitute(_index_row(e)) for e in items)
+        parts.append(group_html.substitute(group=html.escape(group), rows=rows))
+    return page.substitute(commit=html.escape(commit), groups="".join(parts))
+
+
+def _index_row(e: dict) -> dict[str, str]:
+    title = html.escape(e["title"])
+    return {
+        "report": f'<a href="{html.escape(e["output"])}/index.html">{title}</a>'
+        if e["available"]
+        else f"{title} (not built yet)",
+        "description": f"<br>{html.escape(e['description'])}" if e["description"] else "",
+        "status_class": ' class="failed"' if e["status"].startswith("failed") else "",
+        "status": html.escape(e["status"]),
+        "parameters": "<br>".join(
+            f"{html.escape(str(k))} = <code>{html.escape(str(v))}</code>" for k, v in e["parameters"].items()
+        ),
+    }

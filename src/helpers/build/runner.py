@@ -582,7 +582,7 @@ class Builder:
         for row in rows:
             print(line.format(*row))
         for o in outcomes:
-            if o.job.name in self.reasons and o.status != "up to date":
+            if self.reasons.get(o.job.name, ["not built yet"]) != ["not built yet"] and o.status != "up to date":
                 print(f"  why {o.job.name} was rebuilt: " + "; ".join(self.reasons[o.job.name]))
         for o in outcomes:
             if o.status == "failed":
