@@ -339,9 +339,9 @@ class Builder:
         return jobs, selected, keys, stale
 
     def run(self) -> int:
-        self.reports.mkdir(parents=True, exist_ok=True)
         lock = BuildLock(self.reports, self.wait)
         try:
+            self.reports.mkdir(parents=True, exist_ok=True)
             note = lock.acquire()
         except Busy as exc:
             print(f"Build refused: {exc}", file=sys.stderr)
