@@ -135,6 +135,7 @@ class Builder:
         self.progress = progress
         self.base = config.parent
         self.wait = wait
+        self.dry = False  # --dry-run: plan and say, do nothing
         self.lock = threading.Lock()
         self.inputs: dict[str, dict] = {}  # each job's own key inputs, from plan()
         self.reasons: dict[str, list[str]] = {}  # why each stale job is rebuilt
@@ -333,9 +334,8 @@ class Builder:
         if self.only:
             selected, added = self.with_stale_needs(selected, jobs, stale)
             if added:
-                print(
-                    "Also building, first, the out-of-date reports that these read: " + ", ".join(j.name for j in added)
-                )
+                verb = "Would also build" if self.dry else "Also building"
+                print(f"{verb}, first, the out-of-date reports that these read: " + ", ".join(j.name for j in added))
         return jobs, selected, keys, stale
 
     def run(self) -> int:
@@ -382,6 +382,7 @@ class Builder:
 
     def dry_run(self) -> int:
         """Say what a build with these options would do, touching nothing."""
+        self.dry = True
         prepared = self.prepare()
         if isinstance(prepared, int):
             return prepared
