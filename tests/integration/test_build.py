@@ -491,3 +491,26 @@ def test_a_success_removes_the_jobs_failure_records(project: Path) -> None:
     (project / "data" / "numbers.txt").write_text("1\n")
     assert build(project) == 0
     assert not (project / "reports" / "_failed").exists()
+
+
+def test_wait_waits_for_the_holder_then_builds(project: Path) -> None:
+    reports = project / "reports"
+    reports.mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(reports)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline().strip() == "held"
+    cmd = [sys.executable, "-m", "helpers.build", "--config", str(project / "reports.yaml")]
+    waiting = subprocess.Popen(
+        [*cmd, "--reports", str(reports), "--no-progress", "--wait"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert waiting.stdout.readline().startswith(f"Waiting for the build of pid {holder.pid}")
+        assert not (reports / "tiny-1.0").exists()
+        holder.stdin.close()  # the holder finishes and releases the lock
+        holder.wait()
+        assert waiting.wait() == 0
+    finally:
+        holder.kill()
+        waiting.kill()
+    assert read_total(project, "tiny-1.0") == "total,6.0"
