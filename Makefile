@@ -10,7 +10,7 @@ KERNEL := commissioning-workbench
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .DEFAULT_GOAL := help
-.PHONY: help env reports lint format test notebooks lab bench lock clean
+.PHONY: help env reports lint format test notebooks lab bench lock clean clean-env new-wave
 
 help: ## List the targets with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -50,8 +50,15 @@ test: $(STAMP) lint ## Run the whole suite: lint, unit and integration tests, th
 notebooks: $(STAMP) ## Re-run the notebooks in place with their default parameters (refreshes what nbval compares)
 	@$(BIN)/python -m helpers.build --refresh-notebooks
 
-lab: $(STAMP) ## Open JupyterLab on the workbench kernel, for editing notebooks
-	@$(BIN)/jupyter lab --notebook-dir=notebooks
+# JupyterLab refuses to run as root unless told to (containers and CI machines run as root).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
+
+lab: $(STAMP) ## Open JupyterLab on the workbench kernel, for editing notebooks (more options: LAB_ARGS="--port 8889")
+	@$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+
+new-wave: $(STAMP) ## Start a new survey wave: make new-wave NAME=localis_2013 (copies the template, lists what to fill in)
+	@test -n "$(NAME)" || { echo "usage: make new-wave NAME=<folder name, e.g. localis_2013> [FROM=localis_2011]"; exit 2; }
+	@$(BIN)/python -m helpers.survey.new_wave $(NAME) $(if $(FROM),--from $(FROM),)
 
 bench: $(STAMP) ## Run the benchmark scripts and print their figures
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
@@ -63,5 +70,8 @@ lock: ## Re-pin requirements.txt from requirements.in (needs the package registr
 	@mv requirements.lock.tmp requirements.txt && rm -rf .lock-venv
 	@echo "requirements.txt re-pinned; update environment.yml to match (make test checks it)"
 
-clean: ## Remove .venv and everything generated (data/processed, reports)
-	rm -rf $(VENV) data/processed/* reports/*
+clean: ## Remove everything generated (data/processed, reports); keeps .venv (see clean-env)
+	rm -rf data/processed/* reports/*
+
+clean-env: ## Remove .venv as well (the next make rebuilds it from requirements.txt)
+	rm -rf $(VENV)

@@ -40,17 +40,38 @@ def pip_pins() -> dict[str, str]:
     return pins
 
 
-def conda_pins() -> dict[str, str]:
-    """name -> version from environment.yml: conda `name=version` entries and the `pip:` list's `name==version`."""
-    doc = yaml.safe_load((paths.ROOT / "environment.yml").read_text(encoding="utf-8"))
-    pins = {}
-    for entry in doc["dependencies"]:
-        specs = entry["pip"] if isinstance(entry, dict) else [entry]
+# A pip package's name on conda-forge where the two differ. The same name can be another package
+# there: conda-forge's `playwright` is the Node.js tool, its Python bindings are `playwright-python`.
+CONDA_FORGE_NAME = {"playwright": "playwright-python"}
+# conda-forge names that are not the pip package of the same name.
+NOT_THE_PIP_PACKAGE = {"playwright": "the Node.js Playwright; the Python package is playwright-python"}
+
+
+def environment() -> dict:
+    return yaml.safe_load((paths.ROOT / "environment.yml").read_text(encoding="utf-8"))
+
+
+def conda_sections() -> tuple[dict[str, str], dict[str, str]]:
+    """(conda-forge name -> version, pip name -> version) from environment.yml's two sections."""
+    conda, pip = {}, {}
+    for entry in environment()["dependencies"]:
+        specs, into, pattern = (
+            (entry["pip"], pip, r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s=]+)")
+            if isinstance(entry, dict)
+            else ([entry], conda, r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*=\s*([^\s=]+)")
+        )
         for spec in specs:
-            match = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*==?\s*([^\s=]+)", str(spec))
+            match = re.fullmatch(pattern, str(spec))
             if match:
-                pins[canonical(match.group(1))] = match.group(2)
-    return pins
+                into[canonical(match.group(1))] = match.group(2)
+    return conda, pip
+
+
+def conda_pins() -> dict[str, str]:
+    """pip name -> version as environment.yml installs it: conda-forge entries under their pip identity."""
+    conda, pip = conda_sections()
+    to_pip = {forge: name for name, forge in CONDA_FORGE_NAME.items()}
+    return {**{to_pip.get(name, name): version for name, version in conda.items()}, **pip}
 
 
 def test_requirements_in_lists_packages():
@@ -84,3 +105,20 @@ def test_conda_python_matches_pyproject():
     )
     pyproject = (paths.ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert f'requires-python = ">={python},<3.{int(python.split(".")[1]) + 1}"' in pyproject
+
+
+def test_conda_forge_entries_are_the_packages_pip_installs():
+    """Each conda-forge entry is the same package as the pip pin it mirrors, not a namesake."""
+    conda, _ = conda_sections()
+    for name, other in NOT_THE_PIP_PACKAGE.items():
+        assert name not in conda, f"environment.yml: conda-forge's {name} is {other}"
+    for name, forge in CONDA_FORGE_NAME.items():
+        if name in direct_dependencies():
+            _, pip = conda_sections()
+            assert forge in conda or name in pip, f"environment.yml should list {name} as {forge} (conda-forge)"
+
+
+def test_conda_environment_installs_the_project():
+    """`-e .` in the pip section, so `import helpers` works in the conda environment as in .venv."""
+    pip_section = next(e["pip"] for e in environment()["dependencies"] if isinstance(e, dict))
+    assert "-e ." in pip_section

@@ -297,3 +297,220 @@ def test_markup_in_data_renders_as_text(tmp_path: Path) -> None:
         html = (tmp_path / "reports" / "evil" / page).read_text()
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
         assert "<script>alert(1)" not in html and "<img src=x onerror" not in html
+
+
+# ---- stale and partial reports never pass for up to date ----------------------------------------
+
+
+def add_reader(project: Path, needs: str = "[tiny]", extra_jobs: str = "") -> None:
+    """A second job that copies tiny-2.0's total: it reads another job's report."""
+    write_notebook(
+        project / "reader.ipynb",
+        'source_dir = "x"\noutput_dir = "out"',
+        [
+            "from pathlib import Path\n"
+            "text = (Path(source_dir) / 'results.csv').read_text()\n"
+            "Path(output_dir).mkdir(parents=True, exist_ok=True)\n"
+            "(Path(output_dir) / 'copy.csv').write_text(text)"
+        ],
+    )
+    with (project / "reports.yaml").open("a") as handle:
+        handle.write(
+            f"  - name: reader\n    notebook: reader.ipynb\n    needs: {needs}\n"
+            "    parameters:\n      source_dir: '{reports}/tiny-2.0'\n" + extra_jobs
+        )
+
+
+def read_copy(project: Path) -> str:
+    return (project / "reports" / "reader" / "copy.csv").read_text().splitlines()[1]
+
+
+def test_only_builds_the_stale_reports_it_reads_first(project: Path, capsys) -> None:
+    add_reader(project)
+    assert build(project) == 0
+    assert read_copy(project) == "total,12.0"
+    (project / "data" / "numbers.txt").write_text("10\n")  # tiny-2.0's total becomes 20
+    capsys.readouterr()
+    assert build(project, "--only", "reader") == 0
+    out = capsys.readouterr().out
+    assert "Also building" in out and "tiny-2.0" in out
+    assert read_copy(project) == "total,20.0" == read_total(project, "tiny-2.0")
+    assert build(project) == 0
+    assert "0 built, 3 up to date" in capsys.readouterr().out
+
+
+def test_a_full_build_rebuilds_a_reader_whose_upstream_changed(project: Path, capsys) -> None:
+    add_reader(project)
+    assert build(project) == 0
+    (project / "data" / "numbers.txt").write_text("10\n")
+    assert build(project, "--only", "tiny-2.0") == 0
+    capsys.readouterr()
+    assert build(project) == 0
+    out = capsys.readouterr().out
+    assert "upstream tiny-2.0 changed" in out and read_copy(project) == "total,20.0"
+
+
+def test_needs_match_a_job_or_its_sweep_exactly(project: Path) -> None:
+    """A job named like another plus a suffix is not one of its variants, and its failure blocks nothing."""
+    add_reader(
+        project,
+        needs="[tiny]",
+        extra_jobs="  - name: tiny-2012\n    notebook: sum.ipynb\n    parameters:\n      data_file: missing.txt\n",
+    )
+    from helpers.build.config import expand_needs
+
+    jobs = load_config(project / "reports.yaml")
+    reader = next(j for j in jobs if j.name == "reader")
+    assert sorted(j.name for j in expand_needs(reader, jobs)) == ["tiny-1.0", "tiny-2.0"]
+    assert build(project) == 1  # tiny-2012 fails ...
+    assert read_copy(project) == "total,12.0"  # ... and the reader was built all the same
+
+
+def test_only_accepts_a_swept_jobs_name(project: Path, capsys) -> None:
+    assert build(project, "--only", "tiny") == 0
+    assert "2 built" in capsys.readouterr().out
+    assert read_total(project, "tiny-1.0") == "total,6.0" and read_total(project, "tiny-2.0") == "total,12.0"
+
+
+@pytest.mark.parametrize(
+    "damage, reason",
+    [
+        (lambda folder: (folder / "results.csv").unlink(), "file missing: results.csv"),
+        (lambda folder: (folder / "index.html").write_text("half a page"), "file changed: index.html"),
+    ],
+    ids=["missing", "changed"],
+)
+def test_a_partial_or_changed_report_is_rebuilt_and_the_summary_says_why(project: Path, capsys, damage, reason) -> None:
+    assert build(project) == 0
+    record = (project / "reports" / "tiny-1.0" / "build.json").read_text()
+    assert '"results.csv"' in record and '"index.html"' in record  # every file, with its SHA-256
+    damage(project / "reports" / "tiny-1.0")
+    capsys.readouterr()
+    assert build(project) == 0
+    out = capsys.readouterr().out
+    assert "1 built, 1 up to date" in out and reason in out
+    assert read_total(project, "tiny-1.0") == "total,6.0"
+
+
+def test_list_and_dry_run_say_what_is_stale_and_why_and_touch_nothing(project: Path, capsys) -> None:
+    assert build(project) == 0
+    (project / "data" / "numbers.txt").write_text("10\n")
+    config = (project / "reports.yaml").read_text()
+    (project / "reports.yaml").write_text(config.replace("[1.0, 2.0]", "[1.0, 3.0]"))
+    before = {p: p.stat().st_mtime_ns for p in (project / "reports").rglob("*")}
+    capsys.readouterr()
+    assert build(project, "--list") == 0
+    out = capsys.readouterr().out
+    assert "tiny-1.0" in out and "input changed:" in out and "numbers.txt" in out
+    assert "tiny-3.0" in out and "not built yet" in out
+    assert "scale: reports.yaml runs 3.0; the notebook's default is 1.0" in out  # reports.yaml decides
+    assert build(project, "--dry-run", "--only", "tiny") == 0
+    out = capsys.readouterr().out
+    assert "would build tiny-1.0" in out and "would build tiny-3.0" in out and "nothing was done" in out
+    assert {p: p.stat().st_mtime_ns for p in (project / "reports").rglob("*")} == before
+
+
+HOLD_LOCK = """
+import sys
+from pathlib import Path
+from helpers.build.lock import BuildLock
+lock = BuildLock(Path(sys.argv[1]))
+lock.acquire()
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_second_build_refuses_naming_the_holder_and_takes_over_a_dead_ones_lock(project: Path, capsys) -> None:
+    reports = project / "reports"
+    reports.mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(reports)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert build(project) == 2
+        err = capsys.readouterr().err
+        assert "another build is running" in err and f"pid {holder.pid}" in err
+        assert not (reports / "tiny-1.0").exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert build(project) == 0  # the holder died: its lock went with it
+    out = capsys.readouterr().out
+    assert "Took over the lock" in out and f"pid {holder.pid}" in out
+    assert not (reports / ".build.lock.json").exists()
+
+
+def test_a_kill_inside_the_swap_leaves_every_report_in_place(project: Path) -> None:
+    """Killed right after the folders are exchanged (before the old one is deleted): nothing missing."""
+    assert build(project) == 0
+    (project / "data" / "numbers.txt").write_text("10\n")
+    cmd = [sys.executable, "-m", "helpers.build", "--config", str(project / "reports.yaml")]
+    cmd += ["--reports", str(project / "reports"), "--no-progress", "--jobs", "1"]
+    done = subprocess.run(cmd, env={**os.environ, "HELPERS_BUILD_KILL_AT": "swap"}, capture_output=True)
+    assert done.returncode == -signal.SIGKILL
+    for output in ("tiny-1.0", "tiny-2.0"):  # one holds the new report, the other still the old one
+        assert (project / "reports" / output / "index.html").exists()
+        assert (project / "reports" / output / "results.csv").exists()
+    assert build(project) == 0
+    assert read_total(project, "tiny-1.0") == "total,10.0" and read_total(project, "tiny-2.0") == "total,20.0"
+    assert not any((project / "reports" / ".staging").iterdir())
+
+
+def test_an_unwritable_reports_folder_is_reported_truthfully(project: Path, capsys, monkeypatch) -> None:
+    from helpers.build import runner
+
+    assert build(project) == 0
+    (project / "data" / "numbers.txt").write_text("10\n")
+    denied = PermissionError(13, "Permission denied")
+
+    def refuse(*args, **kwargs):
+        raise denied
+
+    write_atomic = runner.write_atomic
+    monkeypatch.setattr(runner, "swap_folder", refuse)
+    monkeypatch.setattr(
+        runner, "write_atomic", lambda path, text: refuse() if "_failed" in path.parts else write_atomic(path, text)
+    )
+    capsys.readouterr()
+    assert build(project) == 1
+    err = capsys.readouterr().err
+    assert "FAILED tiny-1.0" in err and "could not be written" in err
+    assert "kept in" not in err and "nothing kept" in err
+    assert not (project / "reports" / "_failed" / "tiny-1.0.ipynb").exists()
+    index = (project / "reports" / "index.html").read_text()
+    assert ">ok<" not in index and index.count("failed in the last build") == 2
+    assert read_total(project, "tiny-1.0") == "total,6.0"  # the previous report stays
+
+
+def test_a_success_removes_the_jobs_failure_records(project: Path) -> None:
+    (project / "data" / "numbers.txt").write_text("not a number\n")
+    assert build(project) == 1
+    assert (project / "reports" / "_failed" / "tiny-1.0.json").exists()
+    (project / "data" / "numbers.txt").write_text("1\n")
+    assert build(project) == 0
+    assert not (project / "reports" / "_failed").exists()
+
+
+def test_wait_waits_for_the_holder_then_builds(project: Path) -> None:
+    reports = project / "reports"
+    reports.mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(reports)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline().strip() == "held"
+    cmd = [sys.executable, "-m", "helpers.build", "--config", str(project / "reports.yaml")]
+    waiting = subprocess.Popen(
+        [*cmd, "--reports", str(reports), "--no-progress", "--wait"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert waiting.stdout.readline().startswith(f"Waiting for the build of pid {holder.pid}")
+        assert not (reports / "tiny-1.0").exists()
+        holder.stdin.close()  # the holder finishes and releases the lock
+        holder.wait()
+        assert waiting.wait() == 0
+    finally:
+        holder.kill()
+        waiting.kill()
+    assert read_total(project, "tiny-1.0") == "total,6.0"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..core.hashing import helpers_hash, requirements_hash, tree_hashes
 
-BUILD_FORMAT = "1"  # bump when the build's own output format changes
+BUILD_FORMAT = "2"  # bump when the build's own output format changes
 
 
 def notebook_fingerprint(notebook: Path) -> str:
@@ -39,15 +39,27 @@ def data_inputs(parameters: dict, inputs: tuple[str, ...], base: Path) -> dict[s
     return dict(sorted(found.items()))
 
 
-def job_key(notebook: Path, parameters: dict, data: dict[str, str], needs: dict[str, str]) -> str:
-    """The cache key of a job from everything that can change its report."""
-    payload = {
+def key_inputs(notebook: Path, parameters: dict, data: dict[str, str]) -> dict:
+    """Everything of a job's own that can change its report (its upstream jobs' keys aside).
+
+    build.json records these, so a stale report can say which of them changed.
+    """
+    return {
         "format": BUILD_FORMAT,
         "notebook": notebook_fingerprint(notebook),
         "parameters": parameters,
         "data": data,
         "helpers": helpers_hash(),
         "requirements": requirements_hash(),
-        "needs": needs,
     }
+
+
+def key_of(inputs: dict, needs: dict[str, str]) -> str:
+    """The cache key from a job's own inputs and the keys of the upstream reports it reads."""
+    payload = {**inputs, "needs": needs}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def job_key(notebook: Path, parameters: dict, data: dict[str, str], needs: dict[str, str]) -> str:
+    """The cache key of a job from everything that can change its report."""
+    return key_of(key_inputs(notebook, parameters, data), needs)

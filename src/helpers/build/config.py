@@ -60,6 +60,11 @@ class Job:
     timeout: int = DEFAULT_TIMEOUT
     line: int = 0
     sweep: dict = field(default_factory=dict)
+    base: str = ""  # the name in reports.yaml (a swept job's variants share it)
+
+    def __post_init__(self):
+        if not self.base:
+            object.__setattr__(self, "base", self.name)
 
 
 def _type_name(value) -> str:
@@ -136,123 +141,148 @@ def load_config(config_path: Path | str) -> list[Job]:
     if not isinstance(raw_jobs, SourcedList) or not raw_jobs:
         errors.add(doc.line_of("jobs"), "jobs", "a non-empty list of jobs")
         errors.raise_if_any()
-    base = config_path.parent
     jobs: list[Job] = []
     for index, raw in enumerate(raw_jobs):
-        line = raw_jobs.line_of(index)
-        if not isinstance(raw, SourcedDict):
-            errors.add(line, "jobs", "a mapping with name, notebook and parameters", raw)
-            continue
-        name = raw.get("name")
-        label = f"job '{name}'"
-        if not isinstance(name, str) or not name.strip():
-            errors.add(raw.line_of("name"), "name", "a job name", name)
-            continue
-        for key in raw:
-            if key not in JOB_KEYS:
-                errors.add(raw.line_of(key), key, f"in {label}, only the keys " + ", ".join(sorted(JOB_KEYS)), key)
-        notebook_value = raw.get("notebook")
-        notebook = (base / str(notebook_value)) if notebook_value else None
-        if notebook is None or not notebook.is_file() or notebook.suffix != ".ipynb":
+        jobs.extend(_read_job(raw, raw_jobs.line_of(index), config_path, errors))
+    _check_together(jobs, errors)
+    errors.raise_if_any()
+    _refuse_cycles(jobs, errors)
+    return jobs
+
+
+def _read_job(raw, line: int, config_path: Path, errors: Collector) -> list[Job]:
+    """One entry of `jobs`: its checked fields, expanded into one Job per sweep value."""
+    if not isinstance(raw, SourcedDict):
+        errors.add(line, "jobs", "a mapping with name, notebook and parameters", raw)
+        return []
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        errors.add(raw.line_of("name"), "name", "a job name", name)
+        return []
+    label = f"job '{name}'"
+    for key in raw:
+        if key not in JOB_KEYS:
+            errors.add(raw.line_of(key), key, f"in {label}, only the keys " + ", ".join(sorted(JOB_KEYS)), key)
+    notebook = _notebook(raw, label, config_path, errors)
+    if notebook is None:
+        return []
+    params = raw.get("parameters") or SourcedDict()
+    if not isinstance(params, dict):
+        errors.add(
+            raw.line_of("parameters"), "parameters", f"in {label}, a mapping of parameter names to values", params
+        )
+        return []
+    sweep = raw.get("sweep") or SourcedDict()
+    if not isinstance(sweep, dict) or len(sweep) > 1 or any(not isinstance(v, list) or not v for v in sweep.values()):
+        errors.add(
+            raw.line_of("sweep"), "sweep", f"in {label}, one parameter name mapped to a non-empty list of values", sweep
+        )
+        return []
+    _check_parameters(raw, params, sweep, notebook, label, errors)
+    needs, inputs = _names(raw, "needs", label, errors), _names(raw, "inputs", label, errors)
+    for item in inputs:
+        if not (config_path.parent / item).exists():
+            errors.add(raw.line_of("inputs"), "inputs", f"in {label}, existing files or folders", item)
+    timeout = raw.get("timeout", DEFAULT_TIMEOUT)
+    if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout <= 0:
+        errors.add(raw.line_of("timeout"), "timeout", f"in {label}, a whole number of seconds", timeout)
+        timeout = DEFAULT_TIMEOUT
+    common = {
+        "notebook": notebook,
+        "group": str(raw.get("group") or "Reports"),
+        "description": str(raw.get("description") or ""),
+        "needs": needs,
+        "inputs": inputs,
+        "timeout": timeout,
+        "line": line,
+        "sweep": dict(sweep),
+        "base": name,
+    }
+    return [
+        Job(name=out_name if sweep else name, output=out_name, title=title, parameters=values, **common)
+        for out_name, title, values in _variants(raw, name, params, sweep, label, errors)
+    ]
+
+
+def _notebook(raw: SourcedDict, label: str, config_path: Path, errors: Collector) -> Path | None:
+    """The job's notebook, when it exists and declares `output_dir` (which the build sets)."""
+    value = raw.get("notebook")
+    notebook = (config_path.parent / str(value)) if value else None
+    if notebook is None or not notebook.is_file() or notebook.suffix != ".ipynb":
+        errors.add(
+            raw.line_of("notebook"),
+            "notebook",
+            f"in {label}, an existing .ipynb file (relative to {config_path.name})",
+            value,
+        )
+        return None
+    if "output_dir" not in declared_parameters(notebook):
+        errors.add(
+            raw.line_of("notebook"),
+            "notebook",
+            f"in {label}, a notebook whose parameters cell declares output_dir",
+            notebook.name,
+        )
+    return notebook
+
+
+def _check_parameters(raw, params, sweep, notebook: Path, label: str, errors: Collector) -> None:
+    """Every parameter and swept value is one the notebook declares, of the type it declares."""
+    declared = declared_parameters(notebook)
+    for pname, value in list(params.items()) + [(k, v) for k, vs in sweep.items() for v in vs]:
+        where = params.line_of(pname) if isinstance(params, SourcedDict) and pname in params else raw.line_of("sweep")
+        if pname in ("output_dir",):
+            errors.add(where, f"parameters.{pname}", f"in {label}, no output_dir: the build sets it")
+        elif pname not in declared:
+            allowed = ", ".join(sorted(declared)) or "(none: the notebook has no cell tagged 'parameters')"
             errors.add(
-                raw.line_of("notebook"),
-                "notebook",
-                f"in {label}, an existing .ipynb file (relative to {config_path.name})",
-                notebook_value,
+                where, f"parameters.{pname}", f"in {label}, a parameter that {notebook.name} declares: {allowed}", pname
             )
-            continue
-        declared = declared_parameters(notebook)
-        params = raw.get("parameters") or SourcedDict()
-        if not isinstance(params, dict):
+        elif not declared[pname].accepts(value):
             errors.add(
-                raw.line_of("parameters"), "parameters", f"in {label}, a mapping of parameter names to values", params
+                where,
+                f"parameters.{pname}",
+                f"in {label}, a value of type {' or '.join(declared[pname].types)} "
+                f"(the type of its default in {notebook.name})",
+                value,
             )
-            continue
-        sweep = raw.get("sweep") or SourcedDict()
-        if (
-            not isinstance(sweep, dict)
-            or len(sweep) > 1
-            or any(not isinstance(v, list) or not v for v in sweep.values())
-        ):
-            errors.add(
-                raw.line_of("sweep"),
-                "sweep",
-                f"in {label}, one parameter name mapped to a non-empty list of values",
-                sweep,
+
+
+def _names(raw: SourcedDict, key: str, label: str, errors: Collector) -> tuple[str, ...]:
+    """`needs` or `inputs`: a list of text values."""
+    value = raw.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        errors.add(raw.line_of(key), key, f"in {label}, a list of names", value)
+        return ()
+    return tuple(value)
+
+
+def _variants(raw, name: str, params, sweep, label: str, errors: Collector) -> list[tuple[str, str, dict]]:
+    """(output folder, title, parameters) of each run of a job: one, or one per swept value."""
+    output = str(raw.get("output") or name)
+    title = str(raw.get("title") or name)
+    variants = [({}, "")] if not sweep else [({k: v}, f"{v}") for k, vs in sweep.items() for v in vs]
+    out = []
+    for extra, suffix in variants:
+        try:
+            out_name = (
+                output.format(**{**dict(params), **extra})
+                if "{" in output
+                else (f"{output}-{suffix}" if suffix else output)
             )
-            continue
-        for pname, value in list(params.items()) + [(k, v) for k, vs in sweep.items() for v in vs]:
-            where = (
-                params.line_of(pname) if isinstance(params, SourcedDict) and pname in params else raw.line_of("sweep")
-            )
-            if pname in ("output_dir",):
-                errors.add(where, f"parameters.{pname}", f"in {label}, no output_dir: the build sets it")
-            elif pname not in declared:
-                allowed = ", ".join(sorted(declared)) or "(none: the notebook has no cell tagged 'parameters')"
-                errors.add(
-                    where,
-                    f"parameters.{pname}",
-                    f"in {label}, a parameter that {notebook.name} declares: {allowed}",
-                    pname,
-                )
-            elif not declared[pname].accepts(value):
-                errors.add(
-                    where,
-                    f"parameters.{pname}",
-                    f"in {label}, a value of type {' or '.join(declared[pname].types)} "
-                    f"(the type of its default in {notebook.name})",
-                    value,
-                )
-        if "output_dir" not in declared:
-            errors.add(
-                raw.line_of("notebook"),
-                "notebook",
-                f"in {label}, a notebook whose parameters cell declares output_dir",
-                notebook.name,
-            )
-        needs = raw.get("needs") or []
-        inputs = raw.get("inputs") or []
-        for key, value in (("needs", needs), ("inputs", inputs)):
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                errors.add(raw.line_of(key), key, f"in {label}, a list of names", value)
-        for item in inputs if isinstance(inputs, list) else []:
-            if not (base / item).exists():
-                errors.add(raw.line_of("inputs"), "inputs", f"in {label}, existing files or folders", item)
-        timeout = raw.get("timeout", DEFAULT_TIMEOUT)
-        if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout <= 0:
-            errors.add(raw.line_of("timeout"), "timeout", f"in {label}, a whole number of seconds", timeout)
-            timeout = DEFAULT_TIMEOUT
-        output = str(raw.get("output") or name)
-        variants = [({}, "")] if not sweep else [({k: v}, f"{v}") for k, vs in sweep.items() for v in vs]
-        for extra, suffix in variants:
-            try:
-                out_name = (
-                    output.format(**{**dict(params), **extra})
-                    if "{" in output
-                    else (f"{output}-{suffix}" if suffix else output)
-                )
-            except KeyError as exc:
-                errors.add(raw.line_of("output"), "output", f"in {label}, placeholders naming parameters", str(exc))
-                out_name = output
-            jobs.append(
-                Job(
-                    name=out_name if sweep else name,
-                    notebook=notebook,
-                    output=out_name,
-                    title=str(raw.get("title") or name)
-                    + (f" ({', '.join(f'{k} = {v}' for k, v in extra.items())})" if extra else ""),
-                    group=str(raw.get("group") or "Reports"),
-                    description=str(raw.get("description") or ""),
-                    parameters=plain({**dict(params), **extra}),
-                    needs=tuple(needs) if isinstance(needs, list) else (),
-                    inputs=tuple(inputs) if isinstance(inputs, list) else (),
-                    timeout=timeout,
-                    line=line,
-                    sweep=dict(sweep),
-                )
-            )
+        except KeyError as exc:
+            errors.add(raw.line_of("output"), "output", f"in {label}, placeholders naming parameters", str(exc))
+            out_name = output
+        shown = f" ({', '.join(f'{k} = {v}' for k, v in extra.items())})" if extra else ""
+        out.append((out_name, title + shown, plain({**dict(params), **extra})))
+    return out
+
+
+def _check_together(jobs: list[Job], errors: Collector) -> None:
+    """Names and outputs unique, outputs usable as folder names, needs naming jobs."""
     names = [j.name for j in jobs]
     outputs = [j.output for j in jobs]
+    known = set(names) | {j.base for j in jobs}
     for job in jobs:
         if names.count(job.name) > 1 or outputs.count(job.output) > 1:
             errors.add(job.line, "name", "unique job names and outputs", job.name)
@@ -264,11 +294,8 @@ def load_config(config_path: Path | str) -> list[Job]:
                 job.output,
             )
         for need in job.needs:
-            if need not in names and not any(j.name.startswith(need + "-") for j in jobs):
+            if need not in known or need in (job.name, job.base):
                 errors.add(job.line, "needs", f"in job '{job.name}', names of other jobs", need)
-    errors.raise_if_any()
-    _refuse_cycles(jobs, errors)
-    return jobs
 
 
 def _refuse_cycles(jobs: list[Job], errors: Collector) -> None:
@@ -293,5 +320,12 @@ def _refuse_cycles(jobs: list[Job], errors: Collector) -> None:
 
 
 def expand_needs(job: Job, jobs: list[Job]) -> list[Job]:
-    """The jobs `job` needs: named ones, and every variant of a swept job named by its base name."""
-    return [j for j in jobs if j is not job and any(j.name == n or j.name.startswith(n + "-") for n in job.needs)]
+    """The jobs `job` needs: each named one exactly, and every variant of a swept job named by its base name."""
+    return [j for j in jobs if j is not job and j.base != job.base and (j.name in job.needs or j.base in job.needs)]
+
+
+def select(jobs: list[Job], names: list[str]) -> tuple[list[Job], list[str]]:
+    """The jobs named (a swept job's base name selects all its variants), and the names that match none."""
+    chosen = [j for j in jobs if j.name in names or j.base in names]
+    unknown = [n for n in names if not any(n in (j.name, j.base) for j in jobs)]
+    return chosen, unknown

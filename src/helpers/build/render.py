@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import string
 import threading
 from pathlib import Path
 
@@ -20,7 +21,8 @@ _HEADING = re.compile(r'<h([1-3])\s+id="([^"]+)"[^>]*>(.*?)(?:<a class="anchor-l
 _TAGS = re.compile(r"<[^>]+>")
 
 # Added to every report's <head>: no favicon request, contrast-safe code colours, the code switch.
-EXTRA_CSS = "\n" + (Path(__file__).parent / "templates" / "report_head.html").read_text(encoding="utf-8")
+TEMPLATES = Path(__file__).parent / "templates"
+EXTRA_CSS = "\n" + (TEMPLATES / "report_head.html").read_text(encoding="utf-8")
 
 
 _EXPORTERS: list = []
@@ -165,42 +167,37 @@ def render_html(nb, title: str, provenance: dict, links: dict[str, str], hide_co
     return body
 
 
+def _template(name: str) -> string.Template:
+    return string.Template((TEMPLATES / name).read_text(encoding="utf-8"))
+
+
 def index_page(entries: list[dict], commit: str) -> str:
-    """reports/index.html: every report, grouped by analysis, with its status and parameters."""
+    """reports/index.html: every report, grouped by analysis, with its status and parameters.
+
+    The page is templates/index.html, one templates/index_group.html per group and one
+    templates/index_row.html per report; every value is escaped here.
+    """
+    page, group_html, row_html = (_template(n) for n in ("index.html", "index_group.html", "index_row.html"))
     groups: dict[str, list[dict]] = {}
     for entry in entries:
         groups.setdefault(entry["group"], []).append(entry)
-    parts = [
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,">\n'
-        "<title>Commissioning research workbench: reports</title>\n"
-        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#1a1a1a}"
-        "table{border-collapse:collapse;width:100%}"
-        "th,td{border:1px solid #767676;padding:.3rem .5rem;text-align:left;vertical-align:top}"
-        "a{color:#0b57d0}.failed{font-weight:bold}</style>\n</head>\n<body>\n<main>\n"
-        "<h1>Commissioning research workbench: reports</h1>\n"
-        "<p>Every report below was rebuilt from <code>data/raw/</code> by <code>make reports</code>; "
-        f"built from commit <code>{html.escape(commit)}</code>. "
-        "Start with the research report; each links to its full analysis.</p>\n"
-    ]
+    parts = []
     for group, items in groups.items():
-        parts.append(
-            f"<h2>{html.escape(group)}</h2>\n<table>\n<thead><tr>"
-            '<th scope="col">Report</th><th scope="col">Status</th><th scope="col">Parameters</th>'
-            "</tr></thead>\n<tbody>\n"
-        )
-        for e in items:
-            params = "<br>".join(
-                f"{html.escape(str(k))} = <code>{html.escape(str(v))}</code>" for k, v in e["parameters"].items()
-            )
-            if e["available"]:
-                link = f'<a href="{html.escape(e["output"])}/index.html">{html.escape(e["title"])}</a>'
-            else:
-                link = html.escape(e["title"]) + " (not built yet)"
-            status = html.escape(e["status"])
-            cls = ' class="failed"' if e["status"].startswith("failed") else ""
-            desc = f"<br>{html.escape(e['description'])}" if e["description"] else ""
-            parts.append(f"<tr><td>{link}{desc}</td><td{cls}>{status}</td><td>{params}</td></tr>\n")
-        parts.append("</tbody>\n</table>\n")
-    parts.append("</main>\n</body>\n</html>\n")
-    return "".join(parts)
+        rows = "".join(row_html.substitute(_index_row(e)) for e in items)
+        parts.append(group_html.substitute(group=html.escape(group), rows=rows))
+    return page.substitute(commit=html.escape(commit), groups="".join(parts))
+
+
+def _index_row(e: dict) -> dict[str, str]:
+    title = html.escape(e["title"])
+    return {
+        "report": f'<a href="{html.escape(e["output"])}/index.html">{title}</a>'
+        if e["available"]
+        else f"{title} (not built yet)",
+        "description": f"<br>{html.escape(e['description'])}" if e["description"] else "",
+        "status_class": ' class="failed"' if e["status"].startswith("failed") else "",
+        "status": html.escape(e["status"]),
+        "parameters": "<br>".join(
+            f"{html.escape(str(k))} = <code>{html.escape(str(v))}</code>" for k, v in e["parameters"].items()
+        ),
+    }

@@ -1,17 +1,21 @@
 """Regenerate every report from `reports.yaml`: in parallel, only what changed, atomically.
 
-Usage: python -m helpers.build [--force] [--only NAME ...] [--jobs N] [--config FILE] [--reports DIR]
+Usage: python -m helpers.build [--force] [--only NAME ...] [--jobs N] [--config FILE] [--reports DIR] [--wait]
+       python -m helpers.build --list       (every job, up to date or stale and why)
+       python -m helpers.build --dry-run    (what this build would do, doing nothing)
        python -m helpers.build --refresh-notebooks   (re-run notebooks/ in place with their defaults)
 
 Each job runs its notebook through papermill's Python API in this one process (one kernel per
 job, each in its own working folder), then renders HTML. A job's outputs appear in
 reports/<output>/ only when it succeeds; a failed job keeps the previous report, leaves its
-executed notebook in reports/_failed/ and makes the command exit 1. See README.md.
+executed notebook in reports/_failed/ (when it can be written) and makes the command exit 1.
+One build at a time holds reports/.build.lock. See README.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -26,13 +30,15 @@ from pathlib import Path
 from ..core import paths
 from ..core.errors import DataError
 from ..core.hashing import raw_data_key, stamp_holds
-from .cache import data_inputs, job_key
-from .config import DEFAULT_TIMEOUT, Job, expand_needs, load_config
+from .cache import data_inputs, key_inputs, key_of
+from .config import DEFAULT_TIMEOUT, Job, declared_parameters, expand_needs, load_config, select
+from .lock import BuildLock, Busy
+from .record import RECORD, output_files, read_record, stale_reasons
+from .swap import swap_folder
 
 KERNEL = "commissioning-workbench"
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]  # silence ipykernel's transport notice
 STAGING, TRASH, FAILED = ".staging", ".trash", "_failed"
-RECORD = "build.json"
 PROCESSED_STAMP = ".stamp.json"  # written by helpers.outputs.processed
 TIMINGS = ".timings.json"
 
@@ -61,6 +67,7 @@ class Outcome:
     status: str  # built, up to date, failed
     seconds: float = 0.0
     message: str = ""
+    kept: str = ""  # for a failure: where its executed notebook is, or why it is nowhere
 
 
 def git_commit() -> str:
@@ -116,6 +123,7 @@ class Builder:
         only: list[str] | None,
         progress: bool = True,
         fork_kernels: bool = True,
+        wait: bool = False,
     ):
         self.config = config
         self.fork_kernels = fork_kernels
@@ -126,11 +134,15 @@ class Builder:
         self.only = only
         self.progress = progress
         self.base = config.parent
+        self.wait = wait
+        self.dry = False  # --dry-run: plan and say, do nothing
         self.lock = threading.Lock()
+        self.inputs: dict[str, dict] = {}  # each job's own key inputs, from plan()
+        self.reasons: dict[str, list[str]] = {}  # why each stale job is rebuilt
 
     # ---- planning -------------------------------------------------------------------------
     def plan(self, jobs: list[Job]) -> dict[str, str]:
-        """The cache key of every job, dependencies first."""
+        """The key each job's report will have after this build, dependencies first."""
         keys: dict[str, str] = {}
         pending = list(jobs)
         while pending:
@@ -139,19 +151,41 @@ class Builder:
                 deps = expand_needs(job, jobs)
                 if all(d.name in keys for d in deps):
                     data = data_inputs(job.parameters, job.inputs, self.base)
-                    keys[job.name] = job_key(job.notebook, job.parameters, data, {d.name: keys[d.name] for d in deps})
+                    self.inputs[job.name] = key_inputs(job.notebook, job.parameters, data)
+                    keys[job.name] = key_of(self.inputs[job.name], {d.name: keys[d.name] for d in deps})
                     pending.remove(job)
                     progressed = True
             if not progressed:  # load_config refuses cycles, so this means a bug in the build
                 raise RuntimeError("jobs wait on each other: " + ", ".join(j.name for j in pending))
         return keys
 
+    def stale(self, jobs: list[Job], keys: dict[str, str]) -> dict[str, list[str]]:
+        """Every job whose report is out of date, with the reasons (`--force` makes all stale)."""
+        out = {}
+        for job in jobs:
+            needs = {d.name: keys[d.name] for d in expand_needs(job, jobs)}
+            reasons = stale_reasons(self.reports / job.output, keys[job.name], self.inputs[job.name], needs)
+            if self.force:
+                reasons = reasons or ["--force"]
+            if reasons:
+                out[job.name] = reasons
+        return out
+
+    def with_stale_needs(self, selected: list[Job], jobs: list[Job], stale: dict) -> tuple[list[Job], list[Job]]:
+        """The selected jobs plus the stale jobs they read (transitively), and those added."""
+        chosen = {j.name for j in selected}
+        pending = list(selected)
+        while pending:
+            for dep in expand_needs(pending.pop(), jobs):
+                if dep.name in stale and dep.name not in chosen:
+                    chosen.add(dep.name)
+                    pending.append(dep)
+        added = [j for j in jobs if j.name in chosen and j not in selected]
+        return [j for j in jobs if j.name in chosen], added
+
     def recorded_key(self, job: Job) -> str | None:
-        record = self.reports / job.output / RECORD
-        try:
-            return json.loads(record.read_text())["key"]
-        except (OSError, ValueError, KeyError):
-            return None
+        record = read_record(self.reports / job.output)
+        return record.get("key") if record else None
 
     def recover(self) -> None:
         """Finish what a killed build left: restore swapped-out reports, drop half-made ones."""
@@ -166,8 +200,8 @@ class Builder:
         shutil.rmtree(self.reports / STAGING, ignore_errors=True)
 
     # ---- running --------------------------------------------------------------------------
-    def execute(self, job: Job, staging: Path, key: str) -> Outcome:
-        import nbformat
+    def execute(self, job: Job, staging: Path, needs_read: dict[str, str]) -> Outcome:
+        """Run one job's notebook into `staging`, render it, record it and swap it in."""
         import papermill as pm
 
         started = time.perf_counter()
@@ -199,6 +233,17 @@ class Builder:
             except Exception as exc:  # kernel failed to start or died: retry once (papermill #511)
                 if attempt == 2:
                     return self.fail(job, notebook_out, started, f"{type(exc).__name__}: {exc}")
+        try:
+            self.finish(job, staging, needs_read)
+        except OSError as exc:  # e.g. a read-only reports/ folder: the previous report stays
+            return self.fail(job, notebook_out, started, f"the report could not be written ({exc})")
+        return Outcome(job, "built", time.perf_counter() - started)
+
+    def finish(self, job: Job, staging: Path, needs_read: dict[str, str]) -> None:
+        """Render the executed notebook, write build.json listing every file, and swap the folder in."""
+        import nbformat
+
+        notebook_out = staging / "notebook.ipynb"
         nb = nbformat.read(notebook_out, as_version=4)
         clean_executed(nb)
         nbformat.write(nb, notebook_out)
@@ -214,63 +259,115 @@ class Builder:
         (staging / "index.html").write_text(
             render_html(nb, job.title, provenance, links, hide_code=True), encoding="utf-8"
         )
-        record = {"job": job.name, "key": key, "notebook": paths.shown(job.notebook), **provenance}
+        inputs = self.inputs[job.name]
+        record = {
+            "job": job.name,
+            "key": key_of(inputs, needs_read),
+            "notebook": paths.shown(job.notebook),
+            **provenance,
+            "inputs": inputs,
+            "needs": needs_read,
+            "files": output_files(staging),
+        }
         (staging / RECORD).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         self.swap_in(job, staging)
-        return Outcome(job, "built", time.perf_counter() - started)
 
     def fail(self, job: Job, notebook_out: Path, started: float, message: str) -> Outcome:
+        """Keep the executed notebook and the error in _failed/ where possible, and say where (or why not)."""
         failed = self.reports / FAILED
-        failed.mkdir(parents=True, exist_ok=True)
+        kept_at = failed / f"{job.output}.ipynb"
         try:
-            os.replace(notebook_out, failed / f"{job.output}.ipynb")
-        except OSError:  # the kernel never started: there is no executed notebook to keep
-            (failed / f"{job.output}.ipynb").unlink(missing_ok=True)
-        write_atomic(failed / f"{job.output}.json", json.dumps({"job": job.name, "error": message}, indent=2) + "\n")
+            failed.mkdir(parents=True, exist_ok=True)
+            write_atomic(
+                failed / f"{job.output}.json", json.dumps({"job": job.name, "error": message}, indent=2) + "\n"
+            )
+            if notebook_out.exists():
+                os.replace(notebook_out, kept_at)
+                kept = f"executed notebook kept in {paths.shown(kept_at)}"
+            else:
+                kept_at.unlink(missing_ok=True)
+                kept = "the kernel never ran, so there is no executed notebook"
+        except OSError as exc:
+            kept = f"nothing kept: {paths.shown(failed)} could not be written ({exc.strerror or exc})"
         shutil.rmtree(notebook_out.parent, ignore_errors=True)
-        return Outcome(job, "failed", time.perf_counter() - started, message)
+        return Outcome(job, "failed", time.perf_counter() - started, message, kept)
 
     def swap_in(self, job: Job, staging: Path) -> None:
-        """Replace reports/<output> by the staged folder; a kill between the renames is undone by recover()."""
-        final = self.reports / job.output
-        trash = self.reports / TRASH / job.output
-        trash.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(trash, ignore_errors=True)
-        if final.exists():
-            final.rename(trash)
-        staging.rename(final)
-        shutil.rmtree(trash, ignore_errors=True)
+        """Replace reports/<output> by the staged folder in one step (see swap.py)."""
+        swap_folder(staging, self.reports / job.output, self.reports / TRASH / job.output)
         self.clear_failure(job)
 
     def clear_failure(self, job: Job) -> None:
+        """A job's report is current again: its last failure no longer applies."""
         for leftover in (self.reports / FAILED / f"{job.output}.ipynb", self.reports / FAILED / f"{job.output}.json"):
             leftover.unlink(missing_ok=True)
+        shutil.rmtree(self.reports / FAILED / job.output, ignore_errors=True)
+        with contextlib.suppress(OSError):  # gone when empty, so reports/ holds no stale folder
+            (self.reports / FAILED).rmdir()
 
-    def run(self) -> int:
+    def select_jobs(self, jobs: list[Job]) -> list[Job] | None:
+        """The jobs --only names (a swept job's name selects its variants); None after a refusal."""
+        if not self.only:
+            return jobs
+        selected, unknown = select(jobs, self.only)
+        if unknown:
+            names = ", ".join(dict.fromkeys(j.base for j in jobs))
+            print(
+                f"Build refused: --only names no job {', '.join(map(repr, unknown))}; jobs are: {names}",
+                file=sys.stderr,
+            )
+            return None
+        return selected
+
+    def prepare(self) -> tuple[list[Job], list[Job], dict[str, str], dict[str, list[str]]] | int:
+        """Read the config, select and plan: (all jobs, selected, keys, stale reasons), or an exit code."""
         try:
             jobs = load_config(self.config)
         except DataError as exc:
             print(f"Build refused: {self.config.name} has errors; no report was touched.\n{exc}", file=sys.stderr)
             return 2
-        selected = jobs
+        selected = self.select_jobs(jobs)
+        if selected is None:
+            return 2
+        keys = self.plan(jobs)
+        stale = self.stale(jobs, keys)
         if self.only:
-            unknown = [name for name in self.only if name not in {j.name for j in jobs}]
-            if unknown:
-                print(
-                    f"Build refused: --only names no job {', '.join(map(repr, unknown))}; "
-                    f"jobs are: {', '.join(j.name for j in jobs)}",
-                    file=sys.stderr,
-                )
-                return 2
-            selected = [j for j in jobs if j.name in self.only]
-        self.reports.mkdir(parents=True, exist_ok=True)
+            selected, added = self.with_stale_needs(selected, jobs, stale)
+            if added:
+                verb = "Would also build" if self.dry else "Also building"
+                print(f"{verb}, first, the out-of-date reports that these read: " + ", ".join(j.name for j in added))
+        return jobs, selected, keys, stale
+
+    def run(self) -> int:
+        lock = BuildLock(self.reports, self.wait)
+        try:
+            self.reports.mkdir(parents=True, exist_ok=True)
+            note = lock.acquire()
+        except Busy as exc:
+            print(f"Build refused: {exc}", file=sys.stderr)
+            return 2
+        except OSError as exc:
+            print(f"Build refused: {paths.shown(self.reports)} is not writable ({exc}).", file=sys.stderr)
+            return 2
+        try:
+            if note:
+                print(note)
+            return self.run_locked()
+        finally:
+            lock.release()
+
+    def run_locked(self) -> int:
+        prepared = self.prepare()
+        if isinstance(prepared, int):
+            return prepared
+        jobs, selected, keys, stale_reasons_ = prepared
         self.recover()
         problem = refresh_processed()
         if problem:
             print(f"Build refused: the raw data has errors; no report was touched.\n{problem}", file=sys.stderr)
             return 2
-        keys = self.plan(jobs)
-        stale = [j for j in selected if self.force or self.recorded_key(j) != keys[j.name]]
+        stale = [j for j in selected if j.name in stale_reasons_]
+        self.reasons = {j.name: stale_reasons_[j.name] for j in stale}
         outcomes = {j.name: Outcome(j, "up to date") for j in selected if j not in stale}
         for job in selected:
             if job not in stale:  # its report matches the current inputs: an older failure no longer applies
@@ -279,9 +376,51 @@ class Builder:
             self.commit = git_commit()
             self.packages = package_versions()
             outcomes.update(self.run_parallel(stale, jobs, keys))
-        self.write_index(jobs)
-        self.summary([outcomes[j.name] for j in selected])
-        return 1 if any(o.status == "failed" for o in outcomes.values()) else 0
+        index_problem = self.write_index(jobs, outcomes)
+        self.summary([outcomes[j.name] for j in selected], index_problem)
+        return 1 if index_problem or any(o.status == "failed" for o in outcomes.values()) else 0
+
+    def dry_run(self) -> int:
+        """Say what a build with these options would do, touching nothing."""
+        self.dry = True
+        prepared = self.prepare()
+        if isinstance(prepared, int):
+            return prepared
+        jobs, selected, keys, stale = prepared
+        for job in selected:
+            if job.name in stale:
+                print(f"would build {job.name}: " + "; ".join(stale[job.name]))
+            else:
+                print(f"up to date  {job.name}")
+        count = sum(j.name in stale for j in selected)
+        print(f"{count} would be built, {len(selected) - count} up to date (dry run: nothing was done)")
+        return 0
+
+    def list_jobs(self) -> int:
+        """Every job (each sweep variant), its state, and where reports.yaml overrides the notebook's defaults."""
+        prepared = self.prepare()
+        if isinstance(prepared, int):
+            return prepared
+        jobs, _, keys, stale = prepared
+        for job in jobs:
+            state = "stale: " + "; ".join(stale[job.name]) if job.name in stale else "up to date"
+            print(f"{job.name}  ({paths.shown(job.notebook)}) -> {paths.shown(self.reports / job.output)}/")
+            print(f"    {state}")
+            for line in overridden_defaults(job):
+                print(f"    {line}")
+        return 0
+
+    def run_one(self, job: Job, jobs: list[Job], results: dict[str, Outcome]) -> Outcome:
+        """Run one stale job once the jobs it needs have finished (their outcomes are in `results`)."""
+        deps = expand_needs(job, jobs)
+        failed_deps = [d.name for d in deps if d.name in results and results[d.name].status == "failed"]
+        if failed_deps:
+            return Outcome(job, "failed", 0.0, "needs " + ", ".join(failed_deps) + ", which failed")
+        needs_read = {d.name: self.recorded_key(d) for d in deps}  # the upstream reports as this job reads them
+        staging = self.reports / STAGING / job.output
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        return self.execute(job, staging, needs_read)
 
     def run_parallel(self, stale: list[Job], jobs: list[Job], keys: dict[str, str]) -> dict[str, Outcome]:
         from tqdm import tqdm
@@ -302,16 +441,7 @@ class Builder:
                 for dep in expand_needs(job, jobs):
                     if dep.name in done:
                         done[dep.name].wait()
-                failed_deps = [
-                    d.name for d in expand_needs(job, jobs) if d.name in results and results[d.name].status == "failed"
-                ]
-                if failed_deps:
-                    outcome = Outcome(job, "failed", 0.0, "needs " + ", ".join(failed_deps) + ", which failed")
-                else:
-                    staging = self.reports / STAGING / job.output
-                    shutil.rmtree(staging, ignore_errors=True)
-                    staging.mkdir(parents=True)
-                    outcome = self.execute(job, staging, keys[job.name])
+                outcome = self.run_one(job, jobs, results)
             except Exception as exc:  # a bug in the build itself: report it, keep the others going
                 import traceback
 
@@ -395,22 +525,31 @@ class Builder:
             return {}
 
     # ---- reporting ------------------------------------------------------------------------
-    def write_index(self, jobs: list[Job]) -> None:
+    def index_status(self, job: Job, outcome: Outcome | None) -> tuple[str, bool]:
+        """A job's line in the index, and whether its report can be opened."""
+        available = read_record(self.reports / job.output) is not None
+        previous = "showing the previous report" if available else "no report yet"
+        if outcome is not None and outcome.status == "failed":  # this build's word, written down or not
+            return f"failed in the last build ({outcome.message}); {previous}", available
+        failure = self.reports / FAILED / f"{job.output}.json"
+        if failure.exists():
+            try:
+                error = json.loads(failure.read_text())["error"]
+            except (OSError, ValueError, KeyError):
+                error = "see _failed/"
+            return f"failed in the last build ({error}); {previous}", available
+        return ("ok" if available else "not built"), available
+
+    def write_index(self, jobs: list[Job], outcomes: dict[str, Outcome] | None = None) -> str:
+        """Write reports/index.html; return "" or why it could not be written."""
         from .render import index_page
 
         entries = []
+        commits = set()
         for job in jobs:
-            record = self.reports / job.output / RECORD
-            failure = self.reports / FAILED / f"{job.output}.json"
-            status = "ok" if record.exists() else "not built"
-            if failure.exists():
-                try:
-                    error = json.loads(failure.read_text())["error"]
-                except (OSError, ValueError, KeyError):
-                    error = "see _failed/"
-                status = f"failed in the last build ({error}); " + (
-                    "showing the previous report" if record.exists() else "no report yet"
-                )
+            status, available = self.index_status(job, (outcomes or {}).get(job.name))
+            if available:
+                commits.add(str(read_record(self.reports / job.output).get("commit")))
             entries.append(
                 {
                     "group": job.group,
@@ -419,19 +558,16 @@ class Builder:
                     "status": status,
                     "parameters": job.parameters,
                     "description": job.description,
-                    "available": record.exists(),
+                    "available": available,
                 }
             )
-        commits = sorted(
-            {
-                json.loads((self.reports / j.output / RECORD).read_text())["commit"]
-                for j in jobs
-                if (self.reports / j.output / RECORD).exists()
-            }
-        )
-        write_atomic(self.reports / "index.html", index_page(entries, ", ".join(commits) or "none yet"))
+        try:
+            write_atomic(self.reports / "index.html", index_page(entries, ", ".join(sorted(commits)) or "none yet"))
+        except OSError as exc:
+            return f"{paths.shown(self.reports / 'index.html')} could not be written ({exc.strerror or exc})"
+        return ""
 
-    def summary(self, outcomes: list[Outcome]) -> None:
+    def summary(self, outcomes: list[Outcome], index_problem: str = "") -> None:
         rows = [
             (
                 o.job.name,
@@ -447,18 +583,28 @@ class Builder:
         for row in rows:
             print(line.format(*row))
         for o in outcomes:
+            if self.reasons.get(o.job.name, ["not built yet"]) != ["not built yet"] and o.status != "up to date":
+                print(f"  why {o.job.name} was rebuilt: " + "; ".join(self.reasons[o.job.name]))
+        for o in outcomes:
             if o.status == "failed":
-                print(
-                    f"FAILED {o.job.name}: {o.message} "
-                    f"(executed notebook kept in {paths.shown(self.reports / FAILED)}/)",
-                    file=sys.stderr,
-                )
+                kept = f" ({o.kept})" if o.kept else ""
+                print(f"FAILED {o.job.name}: {o.message}{kept}", file=sys.stderr)
+        if index_problem:
+            print(f"FAILED index: {index_problem}", file=sys.stderr)
         built = sum(o.status == "built" for o in outcomes)
         failed = sum(o.status == "failed" for o in outcomes)
-        print(
-            f"{built} built, {len(outcomes) - built - failed} up to date, {failed} failed; "
-            f"index: {paths.shown(self.reports / 'index.html')}"
-        )
+        where = "not updated" if index_problem else paths.shown(self.reports / "index.html")
+        print(f"{built} built, {len(outcomes) - built - failed} up to date, {failed} failed; index: {where}")
+
+
+def overridden_defaults(job: Job) -> list[str]:
+    """Where reports.yaml sets a parameter to something other than the notebook's own default."""
+    declared = declared_parameters(job.notebook)
+    return [
+        f"{name}: reports.yaml runs {value!r}; the notebook's default is {declared[name].default!r}"
+        for name, value in job.parameters.items()
+        if name in declared and declared[name].default != value
+    ]
 
 
 def code_cells(notebook: Path) -> int:
@@ -571,6 +717,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--refresh-notebooks", action="store_true", help="re-run notebooks/ in place with their defaults instead"
     )
+    parser.add_argument("--list", action="store_true", help="list every job and whether it is up to date, and why not")
+    parser.add_argument("--dry-run", action="store_true", help="say what this build would do, without doing it")
+    parser.add_argument(
+        "--wait", action="store_true", help="when another build is running here, wait for it instead of refusing"
+    )
     args = parser.parse_args(argv)
     if args.refresh_notebooks:
         return refresh_notebooks(args.config, args.only, args.jobs)
@@ -582,5 +733,10 @@ def main(argv: list[str] | None = None) -> int:
         args.only,
         progress=not args.no_progress,
         fork_kernels=not args.fresh_kernels,
+        wait=args.wait,
     )
+    if args.list:
+        return builder.list_jobs()
+    if args.dry_run:
+        return builder.dry_run()
     return builder.run()

@@ -51,6 +51,10 @@ class DataError(ValueError):
         return self.problems[0]
 
 
+class DataWarning(UserWarning):
+    """Input that loads but looks inconsistent (a user should check it): names file, line and column."""
+
+
 class ParameterError(ValueError):
     """A bad notebook or build parameter: names the parameter and the allowed values."""
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import Collector
+from .text import read_utf8
 
 LINE = "_line"
 
@@ -30,18 +31,15 @@ def read_csv_lines(path: Path | str, required: list[str], optional: list[str] = 
     if not path.exists():
         errors.add(None, None, "the file to exist")
         errors.raise_if_any()
-    if path.stat().st_size == 0 or not path.read_bytes().strip():
+    text = read_utf8(path, errors, encoding="utf-8-sig")
+    if not text.strip():  # empty, blank, or only a byte-order mark
         errors.add(1, None, "a header line with columns " + ",".join(required), "an empty file")
-        errors.raise_if_any()
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        errors.add(None, None, "UTF-8 text", f"undecodable byte at offset {exc.start}")
         errors.raise_if_any()
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[list[str]] = []
     lines: list[int] = []
     header: list[str] | None = None
+    widths: list[tuple[int, int]] = []  # (line, fields) of rows whose width differs from the header's
     try:
         end = 0
         for record in reader:
@@ -52,21 +50,17 @@ def read_csv_lines(path: Path | str, required: list[str], optional: list[str] = 
                 header, header_line = record, start
                 continue
             if len(record) != len(header):
-                errors.add(
-                    start,
-                    None,
-                    f"{len(header)} fields, as many as the header on line {header_line}",
-                    f"{len(record)} fields",
-                )
+                widths.append((start, len(record)))
                 continue
             records.append(record)
             lines.append(start)
     except csv.Error as exc:
         errors.add(reader.line_num, None, "a well-formed CSV row", str(exc))
         errors.raise_if_any()
-    for column in required:
-        if column not in header:
-            errors.add(header_line, column, f"a column named '{column}' in the header", ",".join(header))
+    missing = [column for column in required if column not in header]
+    for column in missing:
+        errors.add(header_line, column, f"a column named '{column}' in the header", ",".join(header))
+    _field_counts(errors, widths, len(header), header_line, len(records), bool(missing))
     for column in sorted({c for c in header if header.count(c) > 1}):
         errors.add(header_line, column, "each column named once")
     errors.raise_if_any()
@@ -80,3 +74,25 @@ def read_csv_lines(path: Path | str, required: list[str], optional: list[str] = 
         if column not in frame.columns:
             frame[column] = ""
     return frame
+
+
+def _field_counts(errors: Collector, widths, header_width: int, header_line: int, good: int, missing: bool) -> None:
+    """Rows whose number of fields differs from the header's: one problem when the header is the odd one out."""
+    if not widths:
+        return
+    counts = {fields for _, fields in widths}
+    if good == 0 and len(counts) == 1:  # every row agrees with each other, not with the header
+        fields = counts.pop()
+        if not missing:
+            errors.add(
+                header_line,
+                None,
+                f"a header naming as many columns as the rows have fields ({fields}, on lines "
+                f"{widths[0][0]}-{widths[-1][0]})",
+                f"{header_width} columns",
+            )
+        return
+    for line, fields in widths:
+        errors.add(
+            line, None, f"{header_width} fields, as many as the header on line {header_line}", f"{fields} fields"
+        )

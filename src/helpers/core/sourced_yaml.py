@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Collector
+from .text import read_utf8
 
 
 class SourcedDict(dict):
@@ -67,6 +68,17 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode) -> SourcedList:
     return out
 
 
+def _timestamp(loader: _Loader, node: yaml.ScalarNode):
+    """A YAML date or time; an impossible one (2011-02-30) is an error at its line, not a traceback."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r}, which is not a real date ({exc})", node.start_mark
+        ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
@@ -75,14 +87,10 @@ def load_yaml(path: Path | str) -> SourcedDict:
     """Read a YAML file whose top level is a mapping, with line numbers kept."""
     path = Path(path)
     errors = Collector(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.is_file():
         errors.add(None, None, "the file to exist")
         errors.raise_if_any()
-    except UnicodeDecodeError as exc:
-        errors.add(None, None, "UTF-8 text", f"undecodable byte at offset {exc.start}")
-        errors.raise_if_any()
+    text = read_utf8(path, errors)
     if not text.strip():
         errors.add(1, None, "a YAML mapping", "an empty file")
         errors.raise_if_any()

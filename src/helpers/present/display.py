@@ -1,7 +1,8 @@
 """What notebooks show: prose built from variables, tables, and charts with alt text and data.
 
-Text that comes from data (option labels, wordings, excerpts) is HTML-escaped before it reaches
-a report, so it always renders as text, never as markup.
+Text that comes from data (option labels, wordings, excerpts) is escaped before it reaches a
+report, for HTML everywhere and for Markdown too in prose, so it always renders as text, never as
+markup, a link or an image.
 """
 
 from __future__ import annotations
@@ -13,16 +14,28 @@ import re
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
+# Markdown's markup characters. An underscore between two letters or digits never marks emphasis
+# (so file names such as 001_fb.txt stay as written); one elsewhere can, and is escaped. The colon
+# of "://" is escaped so that a bare address is not turned into a link.
+_MD_SPECIAL = re.compile(r"[\\`*\[\]~|#]|(?<![^\W_])_|_(?![^\W_])|:(?=//)")
 
 
 def escape(value) -> str:
-    """Text from data made inert for Markdown and HTML.
+    """Text from data made inert for HTML (tables, captions, attributes).
 
     >>> escape("<script>alert(1)</script>")
     '&lt;script&gt;alert(1)&lt;/script&gt;'
     """
     return html.escape(str(value), quote=True)
+
+
+def md_escape(value) -> str:
+    """Text from data made inert for Markdown and HTML: no link, image, emphasis or tag survives.
+
+    >>> md_escape("mix [click](javascript:alert(1)) ![x](http://h/t.png) <b>")
+    'mix \\\\[click\\\\](javascript:alert(1)) !\\\\[x\\\\](http\\\\://h/t.png) &lt;b&gt;'
+    """
+    return html.escape(_MD_SPECIAL.sub(lambda m: "\\" + m.group(0), str(value)), quote=True)
 
 
 def md(template: str, **values) -> Markdown:
@@ -31,7 +44,7 @@ def md(template: str, **values) -> Markdown:
     >>> md("**{n}** councils said *{label}*", n=84, label="Yes <b>").data
     '**84** councils said *Yes &lt;b&gt;*'
     """
-    safe = {k: v if isinstance(v, (int, float)) else escape(v) for k, v in values.items()}
+    safe = {k: v if isinstance(v, (int, float)) else md_escape(v) for k, v in values.items()}
     return Markdown(template.format(**safe))
 
 

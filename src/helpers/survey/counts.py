@@ -17,6 +17,7 @@ from ..core.sourced_csv import LINE, read_csv_lines
 from .schema import SurveySpec
 
 COLUMNS = ["question", "item", "option", "count"]
+MAX_DIGITS = 15  # far above any survey's count, and well inside a 64-bit integer and a float's exact range
 
 
 def declared_cells(spec: SurveySpec) -> pd.DataFrame:
@@ -42,6 +43,9 @@ def validate_counts(frame: pd.DataFrame, spec: SurveySpec, path: Path | str) -> 
     is_int = text.str.fullmatch(r"\d+")
     for line, value in frame.loc[~is_int, [LINE, "count"]].itertuples(index=False):
         errors.add(line, "count", "a non-negative whole number", value)
+    too_big = is_int & (text.str.lstrip("0").str.len() > MAX_DIGITS)
+    for line, value in frame.loc[too_big, [LINE, "count"]].itertuples(index=False):
+        errors.add(line, "count", f"a count of at most {MAX_DIGITS} digits", value)
     known_q = frame["question"].isin(by_id)
     for line, value in frame.loc[~known_q, [LINE, "question"]].itertuples(index=False):
         errors.add(line, "question", f"a question declared in {yaml_name} ({', '.join(by_id)})", value)

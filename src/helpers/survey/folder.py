@@ -8,16 +8,18 @@ print). `load_survey` validates everything and returns a `Survey`.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from ..core.errors import Collector
+from ..core.errors import Collector, DataWarning
+from ..core.paths import shown
 from ..core.sourced_csv import LINE, read_csv_lines
 from .counts import declared_cells, read_counts, validate_counts
 from .respondents import aggregate, check_declared_bases, read_respondents, with_bases
-from .schema import Question, SurveySpec, load_spec
+from .schema import Question, SurveySpec, check_bases_agree, load_spec
 
 PUBLISHED_COLUMNS = [
     "figure_id",
@@ -133,6 +135,7 @@ def read_published(path: Path, spec: SurveySpec) -> pd.DataFrame:
                             f"options of question '{q.id}' separated by ';': {', '.join(q.options)}",
                             option,
                         )
+    _warn_foreign_documents(frame, spec, path)
     dupes = frame[frame["figure_id"].duplicated()]
     for line, fid in dupes[[LINE, "figure_id"]].itertuples(index=False):
         errors.add(line, "figure_id", "a unique figure id", fid)
@@ -140,6 +143,24 @@ def read_published(path: Path, spec: SurveySpec) -> pd.DataFrame:
     out = frame.copy()
     out["value"] = out["value"].astype(float)
     return out
+
+
+def _warn_foreign_documents(frame: pd.DataFrame, spec: SurveySpec, path: Path) -> None:
+    """Figures none of which cite the survey's source document likely belong to another survey or wave.
+
+    Other documents may report the same survey (a press article), so one foreign document alone is
+    fine; a published.csv that never cites the survey's own source is a warning naming both.
+    """
+    source = spec.meta.get("source")
+    document = str(source.get("document")) if isinstance(source, dict) else ""
+    cited = sorted(set(frame["document"]) - {""})
+    if document and cited and document not in cited:
+        warnings.warn(
+            f"{shown(path)}, column 'document': the figures cite {', '.join(cited)}, never {document}, "
+            f"the survey's source in {spec.path.name} (is published.csv from another survey or wave?)",
+            DataWarning,
+            stacklevel=3,
+        )
 
 
 def load_survey(survey_dir: Path | str) -> Survey:
@@ -167,6 +188,7 @@ def load_survey(survey_dir: Path | str) -> Survey:
         errors = Collector(directory)
         errors.add(None, None, "counts.csv or respondents.csv in the survey folder")
         errors.raise_if_any()
+    check_bases_agree(spec)
     counts = counts[["question", "item", "option", "count"]].reset_index(drop=True)
     published_path = directory / "published.csv"
     published = read_published(published_path, spec) if published_path.exists() else None

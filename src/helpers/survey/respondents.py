@@ -23,11 +23,13 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import Collector
+from ..core.text import undecodable
 from .schema import Question, SurveySpec
 
 SEPARATOR = "::"
 ID_COLUMN = "respondent_id"
 MAX_LINES_SHOWN = 5
+LINES = "lines"  # frame.attrs key: the line each row starts on, when a quoted field spans lines
 
 
 def expected_columns(spec: SurveySpec) -> list[str]:
@@ -81,7 +83,15 @@ def read_respondents(path: Path | str, spec: SurveySpec) -> pd.DataFrame:
             text = pd.read_csv(path, dtype=str, usecols=numeric, **options)
             for column in numeric:
                 frame[column] = text[column].astype("category")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        data = path.read_bytes()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            undecodable(errors, data, exc)
+        errors.raise_if_any()
+        raise
+    except pd.errors.ParserError as exc:
         errors.add(
             _parser_line(str(exc)),
             None,
@@ -97,6 +107,7 @@ def read_respondents(path: Path | str, spec: SurveySpec) -> pd.DataFrame:
     while end and (frame.iloc[end - 1].astype(str) == "").all():  # blank lines at the end of the file
         end -= 1
     frame = frame.iloc[:end] if end < len(frame) else frame
+    frame.attrs[LINES] = _row_lines(path, rows)
     short = _short_rows(path, frame, header, rows)
     for line, fields in short[:MAX_LINES_SHOWN]:
         errors.add(line, None, f"{len(header)} fields, as many as the header", f"{fields} fields")
@@ -139,6 +150,29 @@ def _short_rows(path: Path, frame: pd.DataFrame, header: list[str], rows: int) -
     return short
 
 
+def _row_lines(path: Path, rows: int) -> list[int] | None:
+    """The line each row starts on, or None when row r is simply line r + 2 (no field spans lines)."""
+    with path.open("rb") as handle:
+        newlines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 24), b""))
+    if newlines <= rows + 1:  # one line per row, the header's, and perhaps no final line break
+        return None
+    starts = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        previous = reader.line_num
+        for _ in reader:
+            starts.append(previous + 1)
+            previous = reader.line_num
+    return starts
+
+
+def row_line(frame: pd.DataFrame, r: int) -> int:
+    """The line of the file where row `r` of a frame from `read_respondents` starts."""
+    lines = frame.attrs.get(LINES)
+    return int(lines[r]) if lines is not None and r < len(lines) else int(r) + 2
+
+
 def _short_rows_slow(path: Path, width: int) -> list[tuple[int, int]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
@@ -164,7 +198,7 @@ def _header(path: Path, errors: Collector) -> list[str]:
     try:
         return next(csv.reader([first.decode("utf-8-sig")]), [])
     except UnicodeDecodeError as exc:
-        errors.add(1, None, "UTF-8 text", f"undecodable byte at offset {exc.start}")
+        undecodable(errors, first, exc)
         errors.raise_if_any()
 
 
@@ -174,17 +208,20 @@ def _parser_line(message: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _bad_values(errors: Collector, column: pd.Series, name: str, allowed: list[str], what: str) -> None:
+def _bad_values(errors: Collector, frame: pd.DataFrame, name: str, allowed: list[str], what: str) -> None:
     """Report cells of a categorical column whose value is not allowed, with their lines."""
+    column = frame[name]
     unknown = [c for c in column.cat.categories if c not in allowed]
     if not unknown:
         return
     mask = column.isin(unknown).to_numpy()
     rows = np.flatnonzero(mask)
     for r in rows[:MAX_LINES_SHOWN]:
-        errors.add(int(r) + 2, name, what, column.iloc[r])
+        errors.add(row_line(frame, r), name, what, column.iloc[r])
     if len(rows) > MAX_LINES_SHOWN:
-        errors.add(int(rows[MAX_LINES_SHOWN]) + 2, name, f"{what} ({len(rows) - MAX_LINES_SHOWN} more such rows)")
+        errors.add(
+            row_line(frame, rows[MAX_LINES_SHOWN]), name, f"{what} ({len(rows) - MAX_LINES_SHOWN} more such rows)"
+        )
 
 
 def aggregate(
@@ -199,7 +236,7 @@ def aggregate(
         ids = frame[ID_COLUMN]
         dup = ids.duplicated().to_numpy()
         for r in np.flatnonzero(dup)[:MAX_LINES_SHOWN]:
-            errors.add(int(r) + 2, ID_COLUMN, "a unique respondent id", ids.iloc[r])
+            errors.add(row_line(frame, r), ID_COLUMN, "a unique respondent id", ids.iloc[r])
     rows: list[tuple[str, str, str, int]] = []
     bases: dict[str, tuple[int, int]] = {}
     n = len(frame)
@@ -213,7 +250,7 @@ def aggregate(
                 col = frame[name]
                 _bad_values(
                     errors,
-                    col,
+                    frame,
                     name,
                     allowed,
                     f"one of the options of question '{q.id}' or empty: {', '.join(q.options)}",
@@ -228,14 +265,16 @@ def aggregate(
             answered_any = np.zeros(n, dtype=bool)
             for option, name in zip(q.options, names):
                 col = frame[name]
-                _bad_values(errors, col, name, ["", "0", "1"], "1 (ticked), 0 (not ticked) or empty (question skipped)")
+                _bad_values(
+                    errors, frame, name, ["", "0", "1"], "1 (ticked), 0 (not ticked) or empty (question skipped)"
+                )
                 rows.append((q.id, "", option, int((col == "1").sum())))
                 answered_any |= (col != "").to_numpy()
             filled = np.column_stack([(frame[c] != "").to_numpy() for c in names])
             partial = filled.any(axis=1) & ~filled.all(axis=1)
             for r in np.flatnonzero(partial)[:MAX_LINES_SHOWN]:
                 errors.add(
-                    int(r) + 2,
+                    row_line(frame, r),
                     names[int(np.argmin(filled[r]))],
                     f"0 or 1 in every option of question '{q.id}' once any is filled (empty means skipped)",
                     "",
@@ -245,7 +284,7 @@ def aggregate(
         anything |= answered_any
     for r in np.flatnonzero(~anything)[:MAX_LINES_SHOWN]:
         errors.add(
-            int(r) + 2,
+            row_line(frame, r),
             None,
             "a respondent: a respondent_id or at least one answer",
             "a row with every cell empty (a blank line?)",

@@ -8,6 +8,7 @@ where the source does not print them).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from ..core.errors import Collector
 from ..core.sourced_yaml import SourcedDict, SourcedList, load_yaml
 
 QUESTION_TYPES = ("single", "multi", "likert")
+FILL = "FILL IN"  # what helpers.survey.new_wave leaves for the researcher to replace
 
 
 @dataclass(frozen=True)
@@ -90,11 +92,47 @@ def load_spec(survey_dir: Path | str) -> SurveySpec:
     for key in ("id", "title"):
         if not _text(doc.get(key)):
             errors.add(doc.line_of(key), key, "a text value", doc.get(key))
+    _check_source(doc, errors)
+    _unfilled(doc, errors, "")
+    size = _population_size(doc, errors)
+    questions = _questions(doc, errors)
+    errors.raise_if_any()
+    meta = {k: v for k, v in doc.items() if k != "questions"}
+    return SurveySpec(
+        path=path, meta=meta, questions=tuple(questions), population_size=size, by_id={q.id: q for q in questions}
+    )
+
+
+def _check_date(errors: Collector, parent: SourcedDict, key: str, label: str) -> None:
+    """A date field, when given, is a real date written YYYY-MM-DD (YAML reads it as a date)."""
+    if key in parent and not isinstance(parent.get(key), dt.date):
+        errors.add(parent.line_of(key), label, "a date written YYYY-MM-DD", parent.get(key))
+
+
+def _unfilled(value, errors: Collector, where: str) -> None:
+    """Placeholders a new wave's folder starts with (helpers.survey.new_wave) that are still there."""
+    if isinstance(value, SourcedDict):
+        for key, item in value.items():
+            if item == FILL and key not in ("answered", "skipped", "published", "frame_date"):  # checked below
+                errors.add(value.line_of(key), f"{where}{key}", "the new wave's value in place of FILL IN", item)
+            else:
+                _unfilled(item, errors, f"{where}{key}.")
+    elif isinstance(value, SourcedList):
+        for item in value:
+            _unfilled(item, errors, where)
+
+
+def _check_source(doc: SourcedDict, errors: Collector) -> None:
     source = doc.get("source")
     if not isinstance(source, SourcedDict) or not all(_text(source.get(k)) for k in ("document", "section")):
         errors.add(doc.line_of("source"), "source", "a mapping with 'document' and 'section'", source)
+    else:
+        _check_date(errors, source, "published", "source.published")
+
+
+def _population_size(doc: SourcedDict, errors: Collector) -> int | None:
+    """The population's size (None when unknown), its description and where the size comes from."""
     population = doc.get("population")
-    size = None
     if not isinstance(population, SourcedDict):
         errors.add(
             doc.line_of("population"),
@@ -102,20 +140,24 @@ def load_spec(survey_dir: Path | str) -> SurveySpec:
             "a mapping with 'description', 'size' and 'size_source'",
             population,
         )
-    else:
-        size = population.get("size")
-        if size is not None and not (isinstance(size, int) and not isinstance(size, bool) and size > 0):
-            errors.add(population.line_of("size"), "population.size", "a positive whole number or null", size)
-            size = None
-        for key in ("description", "size_source"):
-            if not _text(population.get(key)):
-                errors.add(population.line_of(key), f"population.{key}", "a text value", population.get(key))
+        return None
+    size = population.get("size")
+    if size is not None and not (isinstance(size, int) and not isinstance(size, bool) and size > 0):
+        errors.add(population.line_of("size"), "population.size", "a positive whole number or null", size)
+        size = None
+    for key in ("description", "size_source"):
+        if not _text(population.get(key)):
+            errors.add(population.line_of(key), f"population.{key}", "a text value", population.get(key))
+    _check_date(errors, population, "frame_date", "population.frame_date")
+    return size
 
+
+def _questions(doc: SourcedDict, errors: Collector) -> list[Question]:
     raw_questions = doc.get("questions")
-    questions: list[Question] = []
     if not isinstance(raw_questions, SourcedList) or not raw_questions:
         errors.add(doc.line_of("questions"), "questions", "a non-empty list of questions", raw_questions)
-        raw_questions = SourcedList()
+        return []
+    questions: list[Question] = []
     seen_ids: dict[str, int] = {}
     for i, q in enumerate(raw_questions):
         if not isinstance(q, SourcedDict):
@@ -126,45 +168,85 @@ def load_spec(survey_dir: Path | str) -> SurveySpec:
             qid = str(qid)
         if not _text(qid):
             errors.add(q.line_of("id"), "id", "a text question id", qid)
-            continue
-        if qid in seen_ids:
+        elif qid in seen_ids:
             errors.add(q.line_of("id"), "id", f"a unique question id (first on line {seen_ids[qid]})", qid)
-            continue
-        seen_ids[qid] = q.line_of("id")
-        if not _text(q.get("wording")):
-            errors.add(q.line_of("wording"), "wording", f"the wording of question '{qid}' as asked", q.get("wording"))
-        qtype = q.get("type")
-        if qtype not in QUESTION_TYPES:
-            errors.add(q.line_of("type"), "type", "one of " + ", ".join(QUESTION_TYPES), qtype)
-        options = _labels(errors, q, "options", qid)
-        items: tuple[str, ...] = ()
-        if qtype == "likert":
-            items = _labels(errors, q, "items", qid)
-        elif "items" in q:
-            errors.add(
-                q.line_of("items"), "items", f"no items: only likert questions have items (question '{qid}' is {qtype})"
-            )
-        for key in ("answered", "skipped"):
-            if key not in q:
-                errors.add(q.line, key, f"an '{key}' count for question '{qid}' (null if the source does not print it)")
-            elif not _count_or_null(q.get(key)):
-                errors.add(q.line_of(key), key, "a non-negative whole number or null", q.get(key))
-        questions.append(
-            Question(
-                id=qid,
-                wording=str(q.get("wording", "")).strip(),
-                type=str(qtype),
-                options=options,
-                items=items,
-                answered=q.get("answered") if _count_or_null(q.get("answered")) else None,
-                skipped=q.get("skipped") if _count_or_null(q.get("skipped")) else None,
-                line=q.line,
-                answered_line=q.line_of("answered"),
-                skipped_line=q.line_of("skipped"),
-            )
+        else:
+            seen_ids[qid] = q.line_of("id")
+            questions.append(_question(q, qid, errors))
+    return questions
+
+
+def _question(q: SourcedDict, qid: str, errors: Collector) -> Question:
+    """One question: wording, type, options, likert items, and its answered/skipped counts."""
+    if not _text(q.get("wording")):
+        errors.add(q.line_of("wording"), "wording", f"the wording of question '{qid}' as asked", q.get("wording"))
+    qtype = q.get("type")
+    if qtype not in QUESTION_TYPES:
+        errors.add(q.line_of("type"), "type", "one of " + ", ".join(QUESTION_TYPES), qtype)
+    options = _labels(errors, q, "options", qid)
+    items: tuple[str, ...] = ()
+    if qtype == "likert":
+        items = _labels(errors, q, "items", qid)
+    elif "items" in q:
+        errors.add(
+            q.line_of("items"), "items", f"no items: only likert questions have items (question '{qid}' is {qtype})"
         )
-    errors.raise_if_any()
-    meta = {k: v for k, v in doc.items() if k != "questions"}
-    return SurveySpec(
-        path=path, meta=meta, questions=tuple(questions), population_size=size, by_id={q.id: q for q in questions}
+    for key in ("answered", "skipped"):
+        if key not in q:
+            errors.add(q.line, key, f"an '{key}' count for question '{qid}' (null if the source does not print it)")
+        elif not _count_or_null(q.get(key)):
+            errors.add(q.line_of(key), key, "a non-negative whole number or null", q.get(key))
+    return Question(
+        id=qid,
+        wording=str(q.get("wording", "")).strip(),
+        type=str(qtype),
+        options=options,
+        items=items,
+        answered=q.get("answered") if _count_or_null(q.get("answered")) else None,
+        skipped=q.get("skipped") if _count_or_null(q.get("skipped")) else None,
+        line=q.line,
+        answered_line=q.line_of("answered"),
+        skipped_line=q.line_of("skipped"),
     )
+
+
+def check_bases_agree(spec: SurveySpec) -> None:
+    """Each question's answered + skipped is the number of respondents: the same for every question.
+
+    The number most questions give is taken as the respondents'; a question giving another, or
+    skipping or answering more than that, is an error at its line. Run after the counts are checked
+    against `answered`, whose errors say more.
+    """
+    errors = Collector(spec.path)
+    _bases_agree(list(spec.questions), errors)
+    errors.raise_if_any()
+
+
+def _bases_agree(questions: list[Question], errors: Collector) -> None:
+    totals = {q.id: q.answered + q.skipped for q in questions if q.answered is not None and q.skipped is not None}
+    if not totals:
+        return
+    by_total: dict[int, list[str]] = {}
+    for qid, total in totals.items():
+        by_total.setdefault(total, []).append(qid)
+    order = list(totals)  # on a tie, the total of the earliest question counts
+    respondents = max(by_total, key=lambda t: (len(by_total[t]), -min(order.index(q) for q in by_total[t])))
+    agreeing = ", ".join(by_total[respondents])
+    for q in questions:
+        if q.id in totals and totals[q.id] != respondents:
+            errors.add(
+                q.skipped_line,
+                "skipped",
+                f"answered + skipped of question '{q.id}' to equal the number of respondents, {respondents} "
+                f"(the sum in questions {agreeing})",
+                f"{q.answered} + {q.skipped} = {totals[q.id]}",
+            )
+        elif q.id not in totals:
+            for key, value, line in (("answered", q.answered, q.answered_line), ("skipped", q.skipped, q.skipped_line)):
+                if value is not None and value > respondents:
+                    errors.add(
+                        line,
+                        key,
+                        f"at most the number of respondents, {respondents} (answered + skipped of {agreeing})",
+                        value,
+                    )

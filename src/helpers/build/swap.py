@@ -1,0 +1,67 @@
+"""Put a newly built report folder in place of the old one in one step, so no reader finds it missing.
+
+On Linux, `renameat2(RENAME_EXCHANGE)` swaps the two folders atomically; the old one, left at the
+staging path, is then deleted (a kill before that leaves only staging, which the next build drops).
+Elsewhere the swap is two renames, and the next build's recovery undoes a kill between them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import shutil
+import signal
+from pathlib import Path
+
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+# A test names a point here to have the build kill itself there, to check what a kill leaves.
+KILL_AT = "HELPERS_BUILD_KILL_AT"
+
+
+def kill_point(name: str) -> None:
+    """Die at once at this point when the environment asks for it (tests only)."""
+    if os.environ.get(KILL_AT) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _renameat2():
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return function
+
+
+_RENAMEAT2 = _renameat2()
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths atomically; False where the system cannot (then nothing moved)."""
+    if _RENAMEAT2 is None:
+        return False
+    if _RENAMEAT2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def swap_folder(staging: Path, final: Path, trash: Path) -> None:
+    """Make `staging` the folder at `final`; the previous `final` is deleted."""
+    if not final.exists():
+        staging.rename(final)
+        return
+    if exchange(staging, final):
+        kill_point("swap")
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    trash.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(trash, ignore_errors=True)
+    final.rename(trash)
+    kill_point("swap")
+    staging.rename(final)
+    shutil.rmtree(trash, ignore_errors=True)
