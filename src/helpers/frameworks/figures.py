@@ -66,14 +66,14 @@ def scroll_table(frame: pd.DataFrame, caption: str) -> str:
     )
 
 
-def heatmap_alt(matrix: pd.DataFrame, every: list[str], none: list[str]) -> str:
+def heatmap_alt(matrix: pd.DataFrame, every: list[str], none: list[str], level: str = "sub-stage") -> str:
     """The heatmap's message in words: what every source covers, what none does, who covers most and fewest."""
     from .coverage import describe, most_and_fewest
 
     most, k_most, fewest, k_fewest = most_and_fewest(matrix)
     return (
-        f"Heatmap of {len(matrix)} sub-stages of the commissioning cycle by {matrix.shape[1]} sources, "
+        f"Heatmap of {len(matrix)} {level}s of the commissioning cycle by {matrix.shape[1]} sources, "
         f"with the number of items in every cell. Covered by every source: {describe(every)}. "
-        f"Covered by no source: {describe(none)}. {most} covers the most sub-stages ({k_most} of {len(matrix)}), "
+        f"Covered by no source: {describe(none)}. {most} covers the most {level}s ({k_most} of {len(matrix)}), "
         f"{fewest} the fewest ({k_fewest})."
     )
