@@ -57,13 +57,26 @@ def coverage_heatmap(matrix: pd.DataFrame, title: str | None = None) -> plt.Figu
     return fig
 
 
-def scroll_table(frame: pd.DataFrame, caption: str) -> str:
-    """A table (see present.display.table) in a box that scrolls sideways on its own, keyboard-reachable."""
-    inner = table(frame, caption=caption).data
+def scroll_box(html: str, label: str) -> str:
+    """HTML in a box that scrolls sideways on its own: a named region, reachable by keyboard."""
     return (
-        f'<div class="workbench-scroll" role="region" aria-label="{escape(caption)}" tabindex="0" '
-        f'style="overflow-x:auto;max-width:100%">\n{inner}\n</div>'
+        f'<div class="workbench-scroll" role="region" aria-label="{escape(label)}" tabindex="0" '
+        f'style="overflow-x:auto;max-width:100%">\n{html}\n</div>'
     )
+
+
+def scroll_table(frame: pd.DataFrame, caption: str) -> str:
+    """A table (see present.display.table) in its own sideways-scrolling box."""
+    return scroll_box(table(frame, caption=caption).data, caption)
+
+
+def scroll_figure_data(figure: str, label: str) -> str:
+    """A chart's HTML (see present.charts.save_chart) with its data table in its own sideways-scrolling box."""
+    start, end = figure.find("<table"), figure.rfind("</table>")
+    if start < 0 or end < 0:
+        return figure
+    end += len("</table>")
+    return figure[:start] + scroll_box(figure[start:end], label) + figure[end:]
 
 
 def heatmap_alt(matrix: pd.DataFrame, every: list[str], none: list[str], level: str = "sub-stage") -> str:

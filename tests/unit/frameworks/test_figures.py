@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from helpers.frameworks.figures import COVERED, coverage_heatmap, heatmap_alt, scroll_table
+from helpers.frameworks.figures import COVERED, coverage_heatmap, heatmap_alt, scroll_figure_data, scroll_table
 
 MATRIX = pd.DataFrame({"A": [2, 0], "B": [1, 1]}, index=["Needs", "Buying"])
 
@@ -35,3 +35,11 @@ def test_scroll_table_is_a_focusable_named_region():
     html = scroll_table(MATRIX.reset_index(), "Items <per> stage")
     assert 'role="region"' in html and 'tabindex="0"' in html and "overflow-x:auto" in html
     assert 'aria-label="Items &lt;per&gt; stage"' in html
+
+
+def test_chart_data_table_scrolls_in_its_own_box():
+    figure = '<figure><img alt="x"><details><table class="t"><tr><td>1</td></tr></table></details></figure>'
+    wrapped = scroll_figure_data(figure, "Data")
+    assert wrapped.startswith('<figure><img alt="x"><details><div class="workbench-scroll"')
+    assert wrapped.endswith("</table>\n</div></details></figure>")
+    assert scroll_figure_data("<p>no table</p>", "Data") == "<p>no table</p>"
