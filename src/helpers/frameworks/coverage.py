@@ -188,3 +188,39 @@ def coverage_results(table: pd.DataFrame) -> pd.DataFrame:
     )
     rows["method"] = method
     return rows
+
+
+def shared_items(codings: pd.DataFrame, frameworks: FrameworkSet, codebook: Codebook, coder: str) -> pd.DataFrame:
+    """Items that two sources print under the same label, with the stages each was coded with.
+
+    Where one source reports another (a press article on a report, say), the same item can be
+    worded differently; this shows whether the wording moves it on the frame.
+    """
+    from .items import normalise
+
+    coded = _coded_items(codings, coder, codebook, ancestors=False)
+    order = {c: i for i, c in enumerate(codebook.ordered())}
+    stages = {
+        i: ", ".join(sorted(set(g["code"]), key=order.__getitem__)) for i, g in coded.groupby("excerpt_id", sort=False)
+    }
+    items = frameworks.items.assign(key=[normalise(label).lower() for label in frameworks.items["label"]])
+    rows = []
+    for _key, group in items.groupby("key", sort=False):
+        if group["source"].nunique() < 2:
+            continue
+        first = group.iloc[0]
+        for other in group.iloc[1:].itertuples(index=False):
+            if other.source == first["source"]:
+                continue
+            a, b = stages.get(first["item_id"], ""), stages.get(other.item_id, "")
+            rows.append(
+                {
+                    "label": first["label"],
+                    "item_a": f"{first['item_id']} ({first['source']})",
+                    "stages_a": a,
+                    "item_b": f"{other.item_id} ({other.source})",
+                    "stages_b": b,
+                    "same_stages": "yes" if a == b else "no",
+                }
+            )
+    return pd.DataFrame(rows, columns=["label", "item_a", "stages_a", "item_b", "stages_b", "same_stages"])

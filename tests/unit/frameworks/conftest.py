@@ -47,7 +47,7 @@ codes:
 
 
 def write_set(folder: Path, **overrides: str) -> Path:
-    """Write the tiny set; `overrides` replace whole files by name (e.g. items="...")."""
+    """Write the tiny set; `overrides` replace whole files by name (`**{"items.csv": "..."}`)."""
     files = {
         "sources.csv": (
             "document,source,title,publisher,date\n"
@@ -70,7 +70,7 @@ def write_set(folder: Path, **overrides: str) -> Path:
         "codebook.yaml": CODEBOOK,
         "codings/author.csv": "item_id,code\nA1,needs\nA2,buy\nA3,members\nB1,buy\nB2,\n",
     }
-    files.update({k.replace("__", "/"): v for k, v in overrides.items()})
+    files.update(overrides)
     for name, text in files.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -79,3 +79,31 @@ def test_by_list_and_results(setup):
 def test_stages_covered_by_rejects_other_words(setup):
     with pytest.raises(ValueError):
         cov.stages_covered_by(pd.DataFrame(columns=["level", "sources_covering", "sources"]), "some")
+
+
+def test_shared_items_pair_the_same_label_across_sources(tmp_path):
+    from .conftest import write_set
+
+    items = (
+        "item_id,document,section,list_id,marker,label,text\n"
+        "A1,a.txt,1,steps,,Let contracts,Let contracts well\n"
+        "B1,b.txt,1,recs,,let  contracts,let  contracts and ask members\n"
+        "A2,a.txt,1,steps,,Other,Other\n"
+    )
+    coding = "item_id,code\nA1,buy\nB1,buy\nB1,members\nA2,\n"
+    folder = write_set(tmp_path / "s", **{"items.csv": items, "codings/author.csv": coding})
+    fw = load_frameworks(folder)
+    ex = fw.as_excerpts()
+    book = load_codebook(folder / "codebook.yaml", ex["excerpt_id"])
+    codings = collect_item_codings(["author"], ex, book, folder / "codings")
+    shared = cov.shared_items(codings, fw, book, "author")
+    assert shared.to_dict("records") == [
+        {
+            "label": "Let contracts",
+            "item_a": "A1 (Alpha 2000)",
+            "stages_a": "buy",
+            "item_b": "B1 (Beta 2001)",
+            "stages_b": "buy, members",
+            "same_stages": "no",
+        }
+    ]
