@@ -1,7 +1,7 @@
 """The coverage heatmap and wide tables for the report.
 
 The heatmap tells "covered" from "not covered" by colour and by the number written in every
-cell, so colour is never the only channel: covered cells are Okabe-Ito blue (#0072B2, 5.1:1
+cell, so colour is never the only channel: covered cells are Okabe-Ito blue (#0072B2, 5.2:1
 against white) with white numbers, uncovered cells white with black numbers, all outlined in a
 grey with 4.5:1 contrast against white. Wide tables scroll inside their own box, so the page
 never scrolls sideways on a narrow screen.
