@@ -51,3 +51,15 @@ def scroll_table(
 def scroll_figure(figure: HTML, label: str = "Data behind this chart") -> HTML:
     """A chart's HTML (from charts.save_chart) with its data table in a box that scrolls on its own."""
     return HTML(scrolling(figure.data, label))
+
+
+def details(summary: str, items: list[str]) -> HTML:
+    """A closed <details> block: a one-line summary, and a list a reader opens with one click."""
+    listed = "".join(f"<li>{escape(item)}</li>" for item in items)
+    return HTML(f"<details><summary>{escape(summary)}</summary>\n<ul>{listed}</ul>\n</details>")
+
+
+def details_table(summary: str, frame: pd.DataFrame, caption: str, float_format: str = "{:.1f}") -> HTML:
+    """A closed <details> block holding a table (in its own scrolling box)."""
+    inner = scroll_table(frame, caption, float_format=float_format).data
+    return HTML(f"<details><summary>{escape(summary)}</summary>\n{inner}\n</details>")

@@ -16,6 +16,8 @@ to make it fit. Four kinds, computed from the reconciliation table (reconciliati
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 CHECK_KINDS = {
@@ -25,6 +27,30 @@ CHECK_KINDS = {
     "ambiguous": "fits more than one reading of the counts",
     "not reproduced": "not reproduced",
 }
+
+
+PHRASES = {
+    "independent": ("is an independent check", "are independent checks"),
+    "by construction": (
+        "fits by construction (its base was inferred from the published figures themselves)",
+        "fit by construction (their base was inferred from the published figures themselves)",
+    ),
+    "verbal": ("is a figure in words that fits a range of counts", "are figures in words that fit a range of counts"),
+    "ambiguous": ("fits more than one reading of the counts", "fit more than one reading of the counts"),
+    "not reproduced": ("is not reproduced", "are not reproduced"),
+}
+
+
+def kind_sentence(kinds: dict[str, int]) -> str:
+    """The check kinds of some figures as a clause: '6 are independent checks and 1 fits more than one reading'.
+
+    >>> kind_sentence({"independent": 6, "by construction": 0, "verbal": 1})
+    '6 are independent checks and 1 is a figure in words that fits a range of counts'
+    """
+    parts = [f"{n} {PHRASES[k][0] if n == 1 else PHRASES[k][1]}" for k, n in kinds.items() if n]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def check_kind(match: bool, base_kind: str, rounding: str, note: str) -> str:
@@ -103,3 +129,42 @@ def inferred_base_alternatives(survey, table: pd.DataFrame) -> pd.DataFrame:
         "difference",
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+def decimals_of(printed: str) -> int:
+    """Decimals shown in a printed figure: '35.0%' has 1, '82%' has 0."""
+    match = re.search(r"\d+(?:\.(\d+))?", printed)
+    return len(match.group(1)) if match and match.group(1) else 0
+
+
+def readable(table: pd.DataFrame) -> pd.DataFrame:
+    """The reconciliation table as a reader wants it: plain headers, words instead of True/False.
+
+    The long explanation of each row is left out (show it in a note or a details block); an
+    inferred base says so beside the number.
+    """
+    kinds = table["check_kind"] if "check_kind" in table.columns else check_kinds(table)
+
+    def base(row) -> str:
+        if pd.isna(row.base):
+            return ""
+        inferred = " (inferred)" if str(row.base_kind).startswith("inferred") else ""
+        return f"{int(row.base)}{inferred}"
+
+    def shown(row) -> str:
+        if pd.isna(row.reproduced_as_printed):
+            return ""
+        if str(row.printed).rstrip().endswith("%"):
+            return f"{row.reproduced_as_printed:.{decimals_of(row.printed)}f}%"
+        return f"{row.reproduced_as_printed:g}"
+
+    rows = {
+        "Figure": table["figure_id"],
+        "As printed": table["printed"],
+        "About": [str(i) if str(i) else str(q) for i, q in zip(table.get("item", ""), table["question"])],
+        "From the counts": [shown(r) for r in table.itertuples(index=False)],
+        "Base": [base(r) for r in table.itertuples(index=False)],
+        "Reproduced": ["yes" if bool(m) else "no" for m in table["match"]],
+        "What the match shows": [CHECK_KINDS.get(k, k) for k in kinds],
+    }
+    return pd.DataFrame(rows)
