@@ -9,6 +9,7 @@ codings is a consistency check, not a measure of reliability.
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import pandas as pd
@@ -33,7 +34,8 @@ FALLBACK_CODERS = pd.DataFrame(
             "the codebook's keyword rules, applied by the workbench (machine, deterministic)",
             False,
             False,
-            "the same text gives the same codes on every run; it checks the rules against the text they were written from",
+            "the same text gives the same codes on every run; it checks the rules against the text they were "
+            "written from",
         ),
         (
             "analyst_a",
@@ -180,3 +182,39 @@ def shared_theme_checks(coding: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     ]
     wide = rows.pivot_table(index="option", columns="item", values="estimate", sort=False).reindex(shared)
     return wide.rename_axis(index="theme", columns=None).reset_index(), shared
+
+
+def theme_names(quotes: pd.DataFrame) -> dict[str, str]:
+    """Theme code to theme name, from quotes.csv (codes no quote carries keep their code)."""
+    return dict(zip(quotes["theme"], quotes["theme_name"])) if "theme" in quotes.columns else {}
+
+
+def bootstrap_level() -> float | None:
+    """The confidence level of the interview-coding analysis's bootstrap kappa interval (None if unknown)."""
+    from ..stats import agreement
+
+    interval = getattr(agreement, "excerpt_bootstrap_interval", None)
+    if interval is None:
+        return None
+    default = inspect.signature(interval).parameters.get("confidence")
+    return float(default.default) if default is not None and default.default is not inspect.Parameter.empty else None
+
+
+def lowered_by_construction(coding: pd.DataFrame, quotes: pd.DataFrame, pair: str) -> str:
+    """Why a pair's pooled agreement is lowered by construction, or '' if it is not.
+
+    A coder that gives one theme per excerpt, or never uses a theme, disagrees with a multi-label
+    coder on every excerpt where the other applies a second theme or that theme, whatever the text.
+    """
+    names = theme_names(quotes)
+    reasons = []
+    for coder in pair.split(" vs "):
+        unused = [names.get(t, t) for t in unused_themes(coding, coder)]
+        parts = []
+        if single_label(quotes, coder):
+            parts.append("gives one theme per excerpt")
+        if unused:
+            parts.append(f"never uses {', '.join(unused)}")
+        if parts:
+            reasons.append(f"{coder} {' and '.join(parts)}")
+    return "; ".join(reasons)

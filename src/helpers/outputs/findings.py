@@ -169,20 +169,29 @@ def level_sentence(levels: dict[str, float | None], method_name: str) -> tuple[s
     return sentence, common
 
 
-def readable_findings(findings: pd.DataFrame, levels: dict[str, float | None]) -> pd.DataFrame:
+def readable_findings(
+    findings: pd.DataFrame, levels: dict[str, float | None], method_names: dict[str, str] | None = None
+) -> pd.DataFrame:
     """The key findings as a reader wants them: shares in percent, the interval with its level and method."""
+    names = method_names or {}
     rows = []
     for r in findings.itertuples(index=False):
         level = levels.get(r.source)
         ratio = str(r.statistic).startswith("ratio")
-        value = (lambda v: f"{v:.1f} to 1") if ratio else (lambda v: f"{100 * v:.1f}%")
+        method = str(r.method)
+        for key, label in names.items():
+            method = method.replace(f"({key})", f"({label})") if "(" in method else (label if method == key else method)
+        if ratio:
+            estimate, interval = f"{r.estimate:.1f} to 1", f"{r.ci_low:.1f} to {r.ci_high:.1f}"
+        else:
+            estimate, interval = f"{100 * r.estimate:.1f}%", f"{100 * r.ci_low:.1f}% to {100 * r.ci_high:.1f}%"
         rows.append(
             {
                 "Topic": r.topic,
                 "Answer or provider": r.subject,
-                "Estimate": value(r.estimate),
-                "Interval": f"{value(r.ci_low)} to {value(r.ci_high)}",
-                "Level and method": (f"{level:.0%} " if level is not None else "") + str(r.method),
+                "Estimate": estimate,
+                "Interval": interval,
+                "Interval's level and method": (f"{level:.0%} " if level is not None else "") + method + " interval",
                 "Base": int(r.base),
             }
         )

@@ -122,7 +122,15 @@ def diverging_chart(
         for option, value, colour in zip(options, values, colours):
             ax.barh(yi, value, left=left, color=colour, height=0.6, **SEGMENT_EDGE)
             if value >= MIN_LABELLED:
-                ax.text(left + value / 2, yi, f"{value:.0f}", ha="center", va="center", fontsize=7, color=text_colour(colour))
+                ax.text(
+                    left + value / 2,
+                    yi,
+                    f"{value:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color=text_colour(colour),
+                )
             rows.append({"item": item, "option": option, "percent": value, "left": left, "n": int(bases[item])})
             left += value
     ax.axvline(0, color="#333333", linewidth=0.8)

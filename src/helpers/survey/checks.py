@@ -58,7 +58,7 @@ def check_kind(match: bool, base_kind: str, rounding: str, note: str) -> str:
 
     >>> check_kind(True, "answered the question", "rounded half up to 1 decimal", "")
     'independent'
-    >>> check_kind(True, "inferred: fits every published percentage of the question", "rounded half up to 0 decimals", "")
+    >>> check_kind(True, "inferred: fits every published percentage", "rounded half up to 0 decimals", "")
     'by construction'
     >>> check_kind(True, "sum of the counts", "rounded to the nearest 1 in 5", "")
     'verbal'
