@@ -121,3 +121,12 @@ def test_results_of_another_survey_are_refused() -> None:
 def test_missing_results_file_names_the_file(tmp_path) -> None:
     with pytest.raises(Exception, match=r"results\.csv"):
         read_results(tmp_path)
+
+
+def test_level_sentence_says_when_levels_differ() -> None:
+    from helpers.outputs.findings import level_sentence
+
+    same, common = level_sentence({"delivery": 0.95, "skills": 0.95}, "Wilson score")
+    assert common == 0.95 and "95%" in same
+    mixed, common = level_sentence({"delivery": 0.95, "skills": 0.9}, "Wilson score")
+    assert common is None and "different confidence levels" in mixed and "90%" in mixed
