@@ -170,10 +170,17 @@ def level_sentence(levels: dict[str, float | None], method_name: str) -> tuple[s
 
 
 def readable_findings(
-    findings: pd.DataFrame, levels: dict[str, float | None], method_names: dict[str, str] | None = None
+    findings: pd.DataFrame,
+    levels: dict[str, float | None],
+    method_names: dict[str, str] | None = None,
+    inferred: dict[str, int] | None = None,
 ) -> pd.DataFrame:
-    """The key findings as a reader wants them: shares in percent, the interval with its level and method."""
+    """The key findings as a reader wants them: shares in percent, the interval with its level and method.
+
+    `inferred` maps a source (an analysis) to a base that no source prints: its Base cells say so.
+    """
     names = method_names or {}
+    inferred = inferred or {}
     rows = []
     for r in findings.itertuples(index=False):
         level = levels.get(r.source)
@@ -192,7 +199,7 @@ def readable_findings(
                 "Estimate": estimate,
                 "Interval": interval,
                 "Interval's level and method": (f"{level:.0%} " if level is not None else "") + method + " interval",
-                "Base": int(r.base),
+                "Base": f"{int(r.base)}" + (" (inferred)" if inferred.get(r.source) == int(r.base) else ""),
             }
         )
     return pd.DataFrame(rows)

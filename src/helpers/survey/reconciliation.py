@@ -241,7 +241,11 @@ def _explain(r) -> str:
         if r.rounding.startswith("rounded half up")
         else f"{r.reproduced_as_printed:g}"
     )
-    return f"{int(r.numerator)}/{int(r.base)} = {r.reproduced:.3f}%, {r.rounding}: {shown}%; {verdict} '{r.printed}'"
+    inferred = " (the base is inferred)" if str(r.base_kind).startswith("inferred") else ""
+    return (
+        f"{int(r.numerator)}/{int(r.base)}{inferred} = {r.reproduced:.3f}%, {r.rounding}: {shown}%; "
+        f"{verdict} '{r.printed}'"
+    )
 
 
 def _reconcile_row(survey: Survey, r, inferred: dict[str, int | None]) -> dict:
