@@ -71,10 +71,10 @@ def read_coders(coding_dir: Path | str, coders: list[str]) -> tuple[pd.DataFrame
         for column in ("human", "independent"):
             table[column] = [_flag(v, errors, i + 2, column) for i, v in enumerate(table[column])]
         errors.raise_if_any()
-        source = "coders.csv, written by the interview-coding analysis"
+        source = "the interview-coding analysis (its coders.csv)"
     else:
         table = FALLBACK_CODERS.copy()
-        source = "the workbench's description of its three codings (the analysis wrote no coders.csv)"
+        source = "the workbench (the interview-coding analysis wrote no coders.csv)"
     known = table.set_index("coder")
     rows = []
     for coder in coders:

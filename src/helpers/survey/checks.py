@@ -161,7 +161,10 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
     rows = {
         "Figure": table["figure_id"],
         "As printed": table["printed"],
-        "About": [str(i) if str(i) else str(q) for i, q in zip(table.get("item", ""), table["question"])],
+        "About": [
+            str(i) if str(i) else (f"question {q}" if str(q) else "the respondents")
+            for i, q in zip(table["item"].fillna("").astype(str), table["question"].fillna("").astype(str))
+        ],
         "From the counts": [shown(r) for r in table.itertuples(index=False)],
         "Base": [base(r) for r in table.itertuples(index=False)],
         "Reproduced": ["yes" if bool(m) else "no" for m in table["match"]],
