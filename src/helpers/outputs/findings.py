@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..core import paths
 from ..core.errors import Collector
-from .results import RESULT_COLUMNS
+from .results import RESULT_COLUMNS, SETTINGS_FILE
 
 
 def read_table(directory: Path | str, name: str, required: list[str]) -> pd.DataFrame:
@@ -107,14 +107,6 @@ def survey_findings(
         one(intent[intent["option"] == intent_option], f"proportion for '{intent_option}'"),
         "delivery",
     )
-    intent_fpc = pick(delivery, intent_question, "proportion", ci_method, fpc=True)
-    if not intent_fpc.empty:
-        add(
-            "Strategic-commissioning intent",
-            intent_option + " (with finite population correction)",
-            one(intent_fpc[intent_fpc["option"] == intent_option], "FPC proportion"),
-            "delivery",
-        )
     mix = pick(delivery, delivery_question, "proportion", ci_method).sort_values(
         "estimate", ascending=False, kind="stable"
     )
@@ -135,6 +127,81 @@ def survey_findings(
     )
     for _, row in shares.head(2).iterrows():
         add("Skills needed", row["option"], row, "skills")
+    return pd.DataFrame(rows)
+
+
+def analysis_levels(directories: dict[str, Path]) -> dict[str, float | None]:
+    """The confidence level each analysis wrote in its settings.csv (None where it wrote none)."""
+    levels: dict[str, float | None] = {}
+    for name, directory in directories.items():
+        path = Path(directory) / SETTINGS_FILE
+        if not path.exists():
+            levels[name] = None
+            continue
+        settings = read_table(directory, SETTINGS_FILE, ["setting", "value"]).set_index("setting")["value"]
+        levels[name] = float(settings["confidence"]) if "confidence" in settings.index else None
+    return levels
+
+
+def level_sentence(levels: dict[str, float | None], method_name: str) -> tuple[str, float | None]:
+    """A sentence on the confidence level of every interval read, and the common level (None if they differ).
+
+    >>> level_sentence({"a": 0.95, "b": 0.95}, "Wilson score")[0]
+    'Every interval below is a 95% interval (Wilson score for a share, unless another method is named).'
+    """
+    known = {name: level for name, level in levels.items() if level is not None}
+    distinct = sorted(set(known.values()))
+    unknown = [name for name, level in levels.items() if level is None]
+    if len(distinct) == 1:
+        sentence = (
+            f"Every interval below is a {distinct[0]:.0%} interval ({method_name} for a share, unless another method "
+            "is named)."
+        )
+        common = distinct[0]
+    elif distinct:
+        parts = ", ".join(f"{name} at {level:.0%}" for name, level in known.items())
+        sentence = f"The analyses read were run at different confidence levels ({parts}): each interval names its own."
+        common = None
+    else:
+        sentence, common = "The analyses read do not record their confidence level.", None
+    if unknown:
+        sentence += f" Not recorded for: {', '.join(unknown)}."
+    return sentence, common
+
+
+def readable_findings(
+    findings: pd.DataFrame,
+    levels: dict[str, float | None],
+    method_names: dict[str, str] | None = None,
+    inferred: dict[str, int] | None = None,
+) -> pd.DataFrame:
+    """The key findings as a reader wants them: shares in percent, the interval with its level and method.
+
+    `inferred` maps a source (an analysis) to a base that no source prints: its Base cells say so.
+    """
+    names = method_names or {}
+    inferred = inferred or {}
+    rows = []
+    for r in findings.itertuples(index=False):
+        level = levels.get(r.source)
+        ratio = str(r.statistic).startswith("ratio")
+        method = str(r.method)
+        for key, label in names.items():
+            method = method.replace(f"({key})", f"({label})") if "(" in method else (label if method == key else method)
+        if ratio:
+            estimate, interval = f"{r.estimate:.1f} to 1", f"{r.ci_low:.1f} to {r.ci_high:.1f}"
+        else:
+            estimate, interval = f"{100 * r.estimate:.1f}%", f"{100 * r.ci_low:.1f}% to {100 * r.ci_high:.1f}%"
+        rows.append(
+            {
+                "Topic": r.topic,
+                "Answer or provider": r.subject,
+                "Estimate": estimate,
+                "Interval": interval,
+                "Interval's level and method": (f"{level:.0%} " if level is not None else "") + method + " interval",
+                "Base": f"{int(r.base)}" + (" (inferred)" if inferred.get(r.source) == int(r.base) else ""),
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -68,6 +68,36 @@ def result_rows(
     )
 
 
+def interval_rows(
+    frame: pd.DataFrame,
+    question: str,
+    statistic: str,
+    method: str,
+    *,
+    estimate: str,
+    population_size: int | None,
+    base: str | None = "base",
+    item: str | None = None,
+    option: str | None = None,
+) -> pd.DataFrame:
+    """The rows of a statistic with its interval, and (with a population size) the FPC rows after them.
+
+    `frame` holds ci_low/ci_high and, for the FPC, ci_low_fpc/ci_high_fpc; the FPC rows' method
+    is `fpc_method(method, population_size)`.
+
+    >>> t = pd.DataFrame({"share": [0.8], "ci_low": [0.7], "ci_high": [0.9], "ci_low_fpc": [0.72],
+    ...                   "ci_high_fpc": [0.88], "base": [10]})
+    >>> interval_rows(t, "b", "proportion", "wilson", estimate="share", population_size=353)["method"].tolist()
+    ['wilson', 'wilson + FPC (N=353)']
+    """
+    columns = {"base": base, "item": item, "option": option}
+    rows = [result_rows(frame, question, statistic, method, estimate, **columns)]
+    if population_size is not None:
+        fpc = fpc_method(method, population_size)
+        rows.append(result_rows(frame, question, statistic, fpc, estimate, "ci_low_fpc", "ci_high_fpc", **columns))
+    return collect(rows)
+
+
 def collect(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """Stack result rows from several tables in order."""
     frames = [p for p in parts if len(p)]
@@ -80,8 +110,20 @@ def collect(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return out[RESULT_COLUMNS]
 
 
-def write_results(parts: list[pd.DataFrame], output_dir: Path | str, name: str = "results.csv") -> pd.DataFrame:
-    """Write the stacked rows to output_dir/results.csv (fixed float format: byte-stable) and return them."""
+SETTINGS_FILE = "settings.csv"
+
+
+def write_results(
+    parts: list[pd.DataFrame], output_dir: Path | str, name: str = "results.csv", *, confidence: float | None = None
+) -> pd.DataFrame:
+    """Write the stacked rows to output_dir/results.csv (fixed float format: byte-stable) and return them.
+
+    With `confidence`, also settings.csv (setting,value): the level every interval of the file was
+    made at, so a report that reads several analyses can say whether they agree.
+    """
     table = collect(parts)
     write_csv(table, Path(output_dir) / name, float_format="%.10g")
+    if confidence is not None:
+        settings = pd.DataFrame({"setting": ["confidence"], "value": [confidence]})
+        write_csv(settings, Path(output_dir) / SETTINGS_FILE, float_format="%.10g")
     return table

@@ -12,7 +12,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .charts import OKABE_ITO, diverging
+from .charts import GAF_CATEGORICAL, SEGMENT_EDGE, diverging, text_colour
+
+# Interval whiskers: told apart by marker and line style as well as colour.
+WHISKERS = [("#12436D", "o", "-"), ("#801650", "s", "--"), ("#3D3D3D", "D", ":")]
+BAR = "#A285D1"  # light purple: 3:1 on white, and 3:1 against the dark whiskers drawn on it
+MIN_LABELLED = 6.0  # percent: a segment narrower than this carries no direct label
 
 
 def _wrap(label: str, width: int = 30) -> str:
@@ -29,12 +34,17 @@ def share_chart(
     n = len(frame)
     fig, ax = plt.subplots(figsize=(7.5, 0.6 * n + 1.4))
     y = np.arange(n)[::-1]
-    ax.barh(y, frame[share] * 100, color=OKABE_ITO[0], alpha=0.35, height=0.6, label="estimate")
+    est = frame[share].to_numpy() * 100
+    ax.barh(y, est, color=BAR, height=0.6, label="estimate")
     offsets = np.linspace(0.15, -0.15, len(intervals)) if len(intervals) > 1 else [0.0]
-    for (name, (low, high)), dy, colour in zip(intervals.items(), offsets, OKABE_ITO[1:]):
-        est = frame[share].to_numpy() * 100
+    for (name, (low, high)), dy, (colour, marker, style) in zip(intervals.items(), offsets, WHISKERS):
         err = np.vstack([est - frame[low].to_numpy() * 100, frame[high].to_numpy() * 100 - est])
-        ax.errorbar(est, y + dy, xerr=np.clip(err, 0, None), fmt="o", color=colour, capsize=3, markersize=4, label=name)
+        bars = ax.errorbar(
+            est, y + dy, xerr=np.clip(err, 0, None), fmt=marker, color=colour, capsize=3, markersize=4, label=name
+        )
+        bars[-1][0].set_linestyle(style)
+    for yi, value, top in zip(y, est, frame[[high for _, high in intervals.values()]].max(axis=1).to_numpy() * 100):
+        ax.text(min(top, 100) + 1.5, yi, f"{value:.0f}%", va="center", fontsize=8)
     ax.set_yticks(y, [_wrap(v) for v in frame[label]])
     ax.set_xlabel(xlabel)
     ax.set_xlim(0, 100)
@@ -58,19 +68,27 @@ def bounds_chart(frame: pd.DataFrame, label: str, xlabel: str) -> tuple[plt.Figu
         y,
         frame["ci_low"] * 100,
         frame["ci_high"] * 100,
-        color=OKABE_ITO[4],
+        color=GAF_CATEGORICAL[1],
         linewidth=2,
+        linestyle=":",
         label="bounds with sampling error",
     )
     ax.hlines(
         y,
         frame["lower"] * 100,
         frame["upper"] * 100,
-        color=OKABE_ITO[0],
+        color=GAF_CATEGORICAL[0],
         linewidth=7,
         label="bounds: no / every non-respondent ticked it",
     )
-    ax.plot(frame["share_of_answered"] * 100, y, "o", color=OKABE_ITO[1], label="share of those who answered")
+    ax.plot(
+        frame["share_of_answered"] * 100,
+        y,
+        "D",
+        color=GAF_CATEGORICAL[3],
+        markeredgecolor="white",
+        label="share of those who answered",
+    )
     ax.set_yticks(y, [_wrap(v) for v in frame[label]])
     ax.set_xlabel(xlabel)
     ax.set_xlim(0, 100)
@@ -102,7 +120,17 @@ def diverging_chart(
         neutral = sum(v for v, w in zip(values, weights) if w == 0)
         left = -negative - neutral / 2
         for option, value, colour in zip(options, values, colours):
-            ax.barh(yi, value, left=left, color=colour, height=0.6, edgecolor="white", linewidth=0.5)
+            ax.barh(yi, value, left=left, color=colour, height=0.6, **SEGMENT_EDGE)
+            if value >= MIN_LABELLED:
+                ax.text(
+                    left + value / 2,
+                    yi,
+                    f"{value:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color=text_colour(colour),
+                )
             rows.append({"item": item, "option": option, "percent": value, "left": left, "n": int(bases[item])})
             left += value
     ax.axvline(0, color="#333333", linewidth=0.8)
@@ -121,7 +149,7 @@ def diverging_chart(
     ticks = np.arange(-100, 101, 20)
     ticks = ticks[np.abs(ticks) <= top]
     ax.set_xticks(ticks, [f"{abs(t):.0f}" for t in ticks])
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colours]
+    handles = [plt.Rectangle((0, 0), 1, 1, facecolor=c, **SEGMENT_EDGE) for c in colours]
     ax.legend(
         handles,
         [_wrap(o, 16) for o in options],

@@ -44,3 +44,24 @@ def number_table(frame: pd.DataFrame, columns, decimals: int = 3) -> pd.DataFram
     for column in columns:
         out[column] = [f"{v:.{decimals}f}" if pd.notna(v) else "" for v in out[column]]
     return out
+
+
+def p_phrase(p: float) -> str:
+    """'p = 0.037' or 'p < 0.001', for a sentence.
+
+    >>> p_phrase(0.0371), p_phrase(1e-9)
+    ('p = 0.037', 'p < 0.001')
+    """
+    shown = p_value(p)
+    return f"p {shown}" if shown.startswith("<") else f"p = {shown}"
+
+
+def p_value(p: float, smallest: float = 0.001) -> str:
+    """A p-value as a reader should see it: "< 0.001" below the smallest shown, never "0.000".
+
+    >>> p_value(0.00002), p_value(0.0371), p_value(0.5)
+    ('< 0.001', '0.037', '0.500')
+    """
+    if pd.isna(p):
+        return ""
+    return f"< {smallest:g}" if p < smallest else f"{p:.3f}"

@@ -33,6 +33,8 @@ CI_METHOD_NAMES = {
 }
 # statsmodels documents Sison-Glaz as valid only for 7 or more categories, and does not warn below.
 SISON_GLAZ_MIN_CATEGORIES = 7
+# statsmodels documents Goodman's chi-square approximation as valid when every count is 5 or more.
+GOODMAN_MIN_COUNT = 5
 
 
 def fpc_factor(n: int, population_size: int | None) -> float:
@@ -119,8 +121,10 @@ def simultaneous_intervals(
 
     Goodman (1965) always; Sison and Glaz (1995) only with at least 7 categories, the range in
     which statsmodels documents it as valid (it does not warn below). The note says which were
-    computed and why. Columns: option, count, share, method, ci_low, ci_high, base, and the FPC
-    versions (NaN without a population size).
+    computed and why, and names the counts below 5, where Goodman's approximation is outside the
+    range statsmodels documents as valid (column `below_valid_count`). Columns: option, count,
+    share, method, ci_low, ci_high, base, below_valid_count, and the FPC versions (NaN without a
+    population size).
     """
     values = np.asarray(counts, dtype=float)
     n = int(values.sum())
@@ -135,6 +139,13 @@ def simultaneous_intervals(
         note = (
             f"Goodman intervals only: Sison-Glaz is valid only for at least {SISON_GLAZ_MIN_CATEGORIES} "
             f"categories and this question has {k} (statsmodels would compute it without a warning)."
+        )
+    small = [f"{option} ({int(v)})" for option, v in zip(counts.index, values) if v < GOODMAN_MIN_COUNT]
+    if small:
+        note += (
+            f" Goodman's chi-square approximation is documented as valid only when every count is at least "
+            f"{GOODMAN_MIN_COUNT}; here {'these counts are' if len(small) > 1 else 'this count is'} below it: "
+            f"{', '.join(small)}. Read the simultaneous intervals of those answers as rough."
         )
     frames = []
     for method in methods:
@@ -151,6 +162,7 @@ def simultaneous_intervals(
             }
         )
         frame["base"] = n
+        frame["below_valid_count"] = values < GOODMAN_MIN_COUNT if method == "goodman" else False
         frame["ci_low_fpc"], frame["ci_high_fpc"] = math.nan, math.nan
         if population_size is not None:
             low, high = shrink(share, frame["ci_low"], frame["ci_high"], fpc_factor(n, population_size))

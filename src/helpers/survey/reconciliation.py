@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..stats.rounding import round_half_up
+from .checks import check_kinds
 from .folder import Survey
 
 APPROXIMATE = ("some", "approximately", "about", "around", "nearly", "almost")
@@ -38,6 +39,7 @@ RECONCILIATION_COLUMNS = [
     "match",
     "explanation",
     "note",
+    "check_kind",
 ]
 
 
@@ -197,6 +199,7 @@ def reconcile(survey: Survey) -> pd.DataFrame:
     _share_subgroup(rows, survey.published)
     table = pd.DataFrame(rows, columns=RECONCILIATION_COLUMNS)
     table["explanation"] = [_explain(r) for r in table.itertuples(index=False)]
+    table["check_kind"] = check_kinds(table)
     return table.astype({"numerator": "Int64", "base": "Int64"})
 
 
@@ -238,7 +241,11 @@ def _explain(r) -> str:
         if r.rounding.startswith("rounded half up")
         else f"{r.reproduced_as_printed:g}"
     )
-    return f"{int(r.numerator)}/{int(r.base)} = {r.reproduced:.3f}%, {r.rounding}: {shown}%; {verdict} '{r.printed}'"
+    inferred = " (the base is inferred)" if str(r.base_kind).startswith("inferred") else ""
+    return (
+        f"{int(r.numerator)}/{int(r.base)}{inferred} = {r.reproduced:.3f}%, {r.rounding}: {shown}%; "
+        f"{verdict} '{r.printed}'"
+    )
 
 
 def _reconcile_row(survey: Survey, r, inferred: dict[str, int | None]) -> dict:
@@ -259,6 +266,7 @@ def _reconcile_row(survey: Survey, r, inferred: dict[str, int | None]) -> dict:
         "rounding": "",
         "match": False,
         "note": "",
+        "check_kind": "",
     }
     if r.unit == "count":
         total = respondents_total(survey)

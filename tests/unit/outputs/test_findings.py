@@ -69,8 +69,10 @@ def test_survey_findings_pick_the_headline_rows_in_order() -> None:
         grid_question="d",
         skills_question="c",
     )
-    assert found["topic"].tolist()[:4] == ["Strategic-commissioning intent"] * 2 + ["Delivery mix"] * 2
-    assert found.loc[2, "subject"] == "Fairly even mix"  # the largest share first
+    assert found["topic"].tolist()[:3] == ["Strategic-commissioning intent"] + ["Delivery mix"] * 2
+    assert found.loc[1, "subject"] == "Fairly even mix"  # the largest share first
+    # the FPC interval assumes a simple random sample of distinct councils: not a key finding
+    assert not found["method"].str.contains("FPC").any()
     more = found[found["topic"] == "Providers expected to deliver more"]
     assert more["subject"].tolist() == ["VCO", "In-house"]
     assert found[found["topic"] == "Less versus more provision"]["estimate"].tolist() == [16.2]
@@ -119,3 +121,12 @@ def test_results_of_another_survey_are_refused() -> None:
 def test_missing_results_file_names_the_file(tmp_path) -> None:
     with pytest.raises(Exception, match=r"results\.csv"):
         read_results(tmp_path)
+
+
+def test_level_sentence_says_when_levels_differ() -> None:
+    from helpers.outputs.findings import level_sentence
+
+    same, common = level_sentence({"delivery": 0.95, "skills": 0.95}, "Wilson score")
+    assert common == 0.95 and "95%" in same
+    mixed, common = level_sentence({"delivery": 0.95, "skills": 0.9}, "Wilson score")
+    assert common is None and "different confidence levels" in mixed and "90%" in mixed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.outputs.results import RESULT_COLUMNS, collect, fpc_method, result_rows, write_results
+from helpers.outputs.results import RESULT_COLUMNS, collect, fpc_method, interval_rows, result_rows, write_results
 
 
 def test_rows_and_file(tmp_path):
@@ -41,3 +41,27 @@ def test_missing_intervals_are_empty():
 
 def test_empty_collection_has_the_columns():
     assert list(collect([]).columns) == RESULT_COLUMNS
+
+
+def test_interval_rows_writes_the_fpc_rows_only_with_a_population() -> None:
+    t = pd.DataFrame(
+        {
+            "option": ["Yes"],
+            "share": [0.8],
+            "ci_low": [0.7],
+            "ci_high": [0.9],
+            "ci_low_fpc": [0.72],
+            "ci_high_fpc": [0.88],
+            "base": [10],
+        }
+    )
+    both = interval_rows(t, "b", "proportion", "wilson", estimate="share", population_size=353, option="option")
+    assert both["method"].tolist() == ["wilson", "wilson + FPC (N=353)"]
+    assert both["ci_low"].tolist() == [0.7, 0.72]
+    plain = interval_rows(t, "b", "proportion", "wilson", estimate="share", population_size=None, option="option")
+    assert plain["method"].tolist() == ["wilson"]
+
+
+def test_write_results_records_the_confidence_level(tmp_path) -> None:
+    write_results([], tmp_path, confidence=0.9)
+    assert (tmp_path / "settings.csv").read_text() == "setting,value\nconfidence,0.9\n"

@@ -126,3 +126,11 @@ class TestPopulationParameter:
         assert resolve_population("population_size", None, 353, 105) is None
         with pytest.raises(ParameterError, match="at least 105"):
             resolve_population("population_size", 100, 353, 105)
+
+
+def test_goodman_flags_counts_below_the_documented_valid_range() -> None:
+    # statsmodels documents Goodman's intervals as valid when every count is at least 5
+    table, note = simultaneous_intervals(pd.Series({"a": 36, "b": 7, "c": 60, "d": 0}), 0.95)
+    goodman = table[table["method"] == "goodman"].set_index("option")
+    assert goodman["below_valid_count"].to_dict() == {"a": False, "b": False, "c": False, "d": True}
+    assert "d (0)" in note and "at least 5" in note

@@ -1,0 +1,100 @@
+"""The built research report says no more than the evidence supports, read from its text.
+
+Checked against the files the analyses wrote and the assumptions log, not against typed figures:
+no coding is called human unless a person made it; the confidence level is stated beside the
+key findings' intervals; the inferred base of the grid question is called inferred wherever it
+appears; the finite-population-corrected interval stays out of the key findings; every
+assumption the log rates RED appears in the Limitations.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from helpers.core import paths
+from helpers.outputs.assumptions import high_rated, read_assumptions
+from helpers.outputs.coders import coders_in, read_coders
+from helpers.outputs.findings import analysis_levels, read_results, read_table
+from helpers.stats.proportions import CI_METHOD_NAMES
+
+
+@pytest.fixture(scope="module")
+def report(built_reports) -> dict[str, list[str]]:
+    """The research report's visible text: per h2 section, its blocks (a paragraph, list item, table or details).
+
+    Code and the data tables behind charts are left out; a table or details block is one block.
+    """
+    soup = BeautifulSoup((built_reports / "research-report" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    for hidden in soup.select("script, style, .jp-CodeCell .jp-InputArea, figure details"):
+        hidden.decompose()
+    sections: dict[str, list[str]] = {}
+    current = "(top)"
+    for element in soup.find_all(["h2", "p", "li", "table", "details", "figcaption"]):
+        if element.name == "h2":
+            current = element.get_text(" ", strip=True).rstrip("¶").strip()
+            continue
+        if element.find_parent(["table", "details", "li"]):
+            continue
+        text = element.get_text(" ", strip=True)
+        # a table or details block is marked so a check can treat its header or summary as its label
+        sections.setdefault(current, []).append(("\t" if element.name in ("table", "details") else "") + text)
+    return sections
+
+
+def section(report, start: str) -> list[str]:
+    found = [blocks for name, blocks in report.items() if name.startswith(start)]
+    assert found, f"no section starting {start!r} in {list(report)}"
+    return found[0]
+
+
+def test_no_coding_is_called_human_unless_a_person_made_it(report, built_reports) -> None:
+    coding_dir = built_reports / "interview-coding"
+    coders, _ = read_coders(coding_dir, coders_in(read_results(coding_dir)))
+    text = "\n".join(block for blocks in report.values() for block in blocks).lower()
+    if not coders["human"].any():
+        assert "human" not in text
+    for label in coders.loc[~coders["independent"], "label"]:
+        assert f"{label.lower()} is independent" not in text
+
+
+def test_the_confidence_level_is_stated_beside_the_key_intervals(report, built_reports) -> None:
+    levels = analysis_levels({"d": built_reports / "delivery-mix-wilson", "s": built_reports / "skills-gaps"})
+    label = f"{levels['d']:.0%} {CI_METHOD_NAMES['wilson']} interval"
+    blocks = [b for b in section(report, "Key findings") if re.search(r"\d\.\d% to \d+\.\d%", b)]
+    assert blocks
+    for block in blocks:
+        if "Interval's level and method" in block:  # the findings table names the level in its own column
+            assert label in block
+            continue
+        assert re.search(r"\d+% [\w' -]*interval", block), block
+
+
+def test_the_inferred_base_is_called_inferred_wherever_it_appears(report, built_reports) -> None:
+    alternatives = read_table(built_reports / "provider-shifts", "base_alternatives.csv", ["base"])
+    base = str(int(alternatives["base"].iloc[0]))
+    number = re.compile(rf"(?<![\d.]){base}(?![\d.%])")
+    blocks = [b for blocks in report.values() for b in blocks if number.search(b)]
+    assert blocks
+    for block in blocks:
+        if block.startswith("\t"):  # a table or a details block: its headers or summary say "inferred"
+            assert "inferred" in block, block[:300]
+            continue
+        for match in number.finditer(block):
+            assert "inferred" in block[max(0, match.start() - 160) : match.end() + 160], block
+
+
+def test_the_fpc_interval_is_not_a_key_finding(report) -> None:
+    findings = "\n".join(section(report, "Key findings")).lower()
+    assert "fpc" not in findings and "finite population" not in findings
+
+
+def test_every_high_rated_assumption_is_in_the_limitations(report) -> None:
+    limitations = "\n".join(section(report, "Limitations"))
+    high = high_rated(read_assumptions(paths.ROOT / "docs" / "assumptions_caveats.md"))
+    assert len(high)
+    for assumption in high["assumption"]:
+        assert assumption in limitations
+    assert "different council" in limitations
