@@ -11,6 +11,8 @@ below) raise one `DataError` naming the file, the line and the code.
 from __future__ import annotations
 
 import re
+import re._constants as sre_constants
+import re._parser as sre_parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,9 +40,17 @@ CODE_FIELDS = [
     "use_when",
     "dont_use_when",
     "example",
+    "example_quote",
+    "near_miss",
+    "memo",
+    "sets",
     "rules",
 ]
-TEXT_FIELDS = ["definition", "use_when", "dont_use_when"]
+TEXT_FIELDS = ["definition", "use_when", "dont_use_when", "example_quote", "near_miss", "memo"]
+TOP_LEVEL = ("codebook", "codes", "changes")
+# Python's own parser of regular expressions, to find a repeat inside an unbounded repeat.
+_MAXREPEAT = sre_constants.MAXREPEAT
+_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,10 @@ class Code:
     from_list: str | None = None
     keywords: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
+    example_quote: str = ""
+    near_miss: str = ""
+    memo: str = ""
+    sets: tuple[str, ...] = ()
     line: int | None = field(default=None, compare=False)
 
     @property
@@ -128,6 +142,23 @@ class Codebook:
     def codable(self) -> list[str]:
         return [c for c in self.ordered() if self.codes[c].codable]
 
+    def sets(self) -> dict[str, list[str]]:
+        """Code groups: each `sets` name with its codes, and each report list the codes come from."""
+        out: dict[str, list[str]] = {}
+        for cid in self.ordered():
+            code = self.codes[cid]
+            for name in code.sets:
+                out.setdefault(name, []).append(cid)
+            if code.from_list:
+                out.setdefault("report list: " + code.from_list.split("#")[0], []).append(cid)
+            elif code.parent is not None and code.codable:
+                out.setdefault("emerged from the excerpts", []).append(cid)
+        return out
+
+    def changes(self) -> list[dict]:
+        """The codebook's dated change log (date, change), oldest first."""
+        return list(self.meta.get("changes", []))
+
     def theme_for_section(self) -> dict[int, str]:
         return {c.section: c.id for c in self.codes.values() if c.section is not None}
 
@@ -151,6 +182,10 @@ class Codebook:
                     "use_when": c.use_when,
                     "dont_use_when": c.dont_use_when,
                     "example": c.example or "",
+                    "example_quote": c.example_quote,
+                    "near_miss": c.near_miss,
+                    "memo": c.memo,
+                    "sets": "; ".join(c.sets),
                     "keywords": "; ".join(c.keywords),
                     "patterns": "; ".join(c.patterns),
                 }
@@ -174,8 +209,8 @@ def load_codebook(path: Path | str, excerpt_ids=None) -> Codebook:
     data = load_yaml(path)
     errors = Collector(path)
     for key in data:
-        if key not in ("codebook", "codes"):
-            errors.add(data.line_of(key), key, "only the top-level keys 'codebook' and 'codes'", key)
+        if key not in TOP_LEVEL:
+            errors.add(data.line_of(key), key, "only the top-level keys 'codebook', 'codes' and 'changes'", key)
     codes = data.get("codes")
     if not isinstance(codes, list) or not codes:
         errors.add(data.line_of("codes"), "codes", "a list of codes under 'codes:'", type(codes).__name__)
@@ -184,6 +219,9 @@ def load_codebook(path: Path | str, excerpt_ids=None) -> Codebook:
     if not isinstance(meta, dict):
         errors.add(data.line_of("codebook"), "codebook", "a mapping describing the codebook", type(meta).__name__)
         meta = {}
+    meta = dict(meta)
+    if "changes" in data:
+        meta["changes"] = _changes_from_yaml(data, errors)
     parsed = []
     for i, entry in enumerate(codes):
         line = codes.line_of(i) if isinstance(codes, SourcedList) else None
@@ -192,7 +230,27 @@ def load_codebook(path: Path | str, excerpt_ids=None) -> Codebook:
             continue
         parsed.append(_code_from_yaml(entry, line, errors))
     errors.raise_if_any()
-    return build_codebook(parsed, path, meta=dict(meta), excerpt_ids=excerpt_ids)
+    return build_codebook(parsed, path, meta=meta, excerpt_ids=excerpt_ids)
+
+
+def _changes_from_yaml(data: SourcedDict, errors: Collector) -> list[dict]:
+    """The change log: a list of {date: YYYY-MM-DD, change: what changed and why}."""
+    changes = data.get("changes")
+    if not isinstance(changes, list):
+        errors.add(data.line_of("changes"), "changes", "a list of {date, change} entries", type(changes).__name__)
+        return []
+    out = []
+    for i, entry in enumerate(changes):
+        line = changes.line_of(i) if isinstance(changes, SourcedList) else None
+        date = str(entry.get("date", "")) if isinstance(entry, dict) else ""
+        change = entry.get("change") if isinstance(entry, dict) else None
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+            errors.add(line, "date", "a change dated YYYY-MM-DD", entry)
+        if not isinstance(change, str) or not change.strip():
+            errors.add(line, "change", "what changed and why", entry)
+        else:
+            out.append({"date": date, "change": normalise_text(change)})
+    return out
 
 
 def build_codebook(
@@ -246,7 +304,7 @@ def _code_from_yaml(entry: SourcedDict, line: int | None, errors: Collector) -> 
     for key in ("id", "name", "definition"):
         if not isinstance(entry.get(key), str) or not entry.get(key).strip():
             errors.add(line_of(key), key, f"a non-empty {key} in {label}", entry.get(key))
-    for key in ("parent", "example", "colour", "from_list", "use_when", "dont_use_when"):
+    for key in ("parent", "example", "colour", "from_list", "use_when", "dont_use_when", *TEXT_FIELDS[3:]):
         if entry.get(key) is not None and not isinstance(entry.get(key), str):
             errors.add(line_of(key), key, f"text in {label}", entry.get(key))
     section = entry.get("section")
@@ -258,6 +316,10 @@ def _code_from_yaml(entry: SourcedDict, line: int | None, errors: Collector) -> 
         errors.add(line_of("codable"), "codable", f"true or false in {label}", codable)
         codable = True
     keywords, patterns = _rules_from_yaml(entry, label, errors)
+    sets = entry.get("sets") or []
+    if not isinstance(sets, list) or not all(isinstance(x, str) and x.strip() for x in sets):
+        errors.add(line_of("sets"), "sets", f"a list of set names in {label}", sets)
+        sets = []
     text = {key: normalise_text(entry.get(key)) if isinstance(entry.get(key), str) else "" for key in TEXT_FIELDS}
     return Code(
         id=cid if isinstance(cid, str) else "",
@@ -270,6 +332,7 @@ def _code_from_yaml(entry: SourcedDict, line: int | None, errors: Collector) -> 
         section=section,
         keywords=keywords,
         patterns=patterns,
+        sets=tuple(normalise_text(x) for x in sets),
         line=line,
         **text,
     )
@@ -319,57 +382,109 @@ def _rule_line(code: Code, rules, i: int) -> int | None:
 
 
 def _check_code(code: Code, codes: dict[str, Code], errors: Collector, excerpt_ids) -> None:
+    """Every check on one code: its fields, its place in the hierarchy, its rules."""
     label = f"code '{code.id}'"
+    _check_fields(code, label, errors, excerpt_ids)
+    _check_parent(code, codes, label, errors)
+    if not code.codable and code.has_rules:
+        errors.add(code.line, "rules", f"no rules on {label}, which is not codable", "rules")
+    for i, keyword in enumerate(code.keywords):
+        _check_keyword(keyword, _rule_line(code, code.keywords, i), label, errors)
+    for i, pattern in enumerate(code.patterns):
+        _check_pattern(pattern, _rule_line(code, code.patterns, i), label, errors)
+
+
+def _check_fields(code: Code, label: str, errors: Collector, excerpt_ids) -> None:
     if code.id and not ID.fullmatch(code.id):
         errors.add(
             code.line, "id", "an id of lower-case letters, digits and underscores, starting with a letter", code.id
         )
+    if code.colour is not None and not COLOUR.fullmatch(code.colour):
+        errors.add(code.line, "colour", f"a colour as #RRGGBB for {label}", code.colour)
+    if code.from_list is not None and not FROM_LIST.fullmatch(code.from_list):
+        errors.add(code.line, "from_list", f"list_id#item_number for {label}", code.from_list)
+    if excerpt_ids is not None and code.example is not None and code.example not in set(excerpt_ids):
+        errors.add(code.line, "example", f"an excerpt id of the corpus as the example of {label}", code.example)
+
+
+def _check_parent(code: Code, codes: dict[str, Code], label: str, errors: Collector) -> None:
     if code.parent is not None and code.parent not in codes:
         errors.add(
             code.line, "parent", f"the id of another code of this codebook as the parent of {label}", code.parent
         )
     if code.parent == code.id:
         errors.add(code.line, "parent", f"a parent other than the code itself ({label})", code.parent)
-    if code.colour is not None and not COLOUR.fullmatch(code.colour):
-        errors.add(code.line, "colour", f"a colour as #RRGGBB for {label}", code.colour)
-    if code.from_list is not None and not FROM_LIST.fullmatch(code.from_list):
-        errors.add(code.line, "from_list", f"list_id#item_number for {label}", code.from_list)
     if code.section is not None and code.parent is not None:
         errors.add(
             code.line, "section", f"a section only on a theme (a code without parent), not on {label}", code.section
         )
-    if excerpt_ids is not None and code.example is not None and code.example not in set(excerpt_ids):
-        errors.add(code.line, "example", f"an excerpt id of the corpus as the example of {label}", code.example)
-    if not code.codable and code.has_rules:
-        errors.add(code.line, "rules", f"no rules on {label}, which is not codable", "rules")
-    for i, keyword in enumerate(code.keywords):
-        line = _rule_line(code, code.keywords, i)
-        if UPPER.search(keyword):
-            errors.add(line, "keywords", f"a lower-case keyword in {label} (rules match lower-cased text)", keyword)
-        if "*" in keyword.rstrip("*") or keyword.endswith("**") or keyword.strip() in ("*", ""):
-            errors.add(line, "keywords", f"a keyword with at most one '*', at its end, in {label}", keyword)
-        if "\n" in keyword:
-            errors.add(line, "keywords", f"a keyword on one line in {label}", keyword)
-    for i, pattern in enumerate(code.patterns):
-        line = _rule_line(code, code.patterns, i)
+
+
+def _check_keyword(keyword: str, line, label: str, errors: Collector) -> None:
+    if UPPER.search(keyword):
+        errors.add(line, "keywords", f"a lower-case keyword in {label} (rules match lower-cased text)", keyword)
+    if "*" in keyword.rstrip("*") or keyword.endswith("**") or keyword.strip() in ("*", ""):
+        errors.add(line, "keywords", f"a keyword with at most one '*', at its end, in {label}", keyword)
+    if "\n" in keyword:
+        errors.add(line, "keywords", f"a keyword on one line in {label}", keyword)
+
+
+def _check_pattern(pattern: str, line, label: str, errors: Collector) -> None:
+    """A pattern must compile alone and as a branch of the combined expression, and not backtrack without end."""
+    for form in (pattern, f"(?:{pattern})(?P<p0>)"):
         try:
-            compiled = re.compile(pattern)
+            compiled = re.compile(form)
         except re.error as exc:
+            where = "" if form == pattern else " inside the rule coder's combined expression (write flags as (?i:...))"
             errors.add(
                 line,
                 "patterns",
-                f"a regular expression that compiles in {label}",
+                f"a regular expression that compiles{where} in {label}",
                 f"{pattern} ({exc.msg} at position {exc.pos})",
             )
-            continue
-        if compiled.groupindex or re.search(r"\\[1-9]|\(\?P=", pattern):
-            errors.add(line, "patterns", f"a pattern without named groups or back-references in {label}", pattern)
-        if UPPER.search(pattern):
-            errors.add(line, "patterns", f"a lower-case pattern in {label} (rules match lower-cased text)", pattern)
-        if compiled.match(""):
-            errors.add(line, "patterns", f"a pattern that cannot match empty text in {label}", pattern)
-        if "\n" in pattern:
-            errors.add(line, "patterns", f"a pattern on one line in {label}", pattern)
+            return
+    compiled = re.compile(pattern)
+    if compiled.groupindex or re.search(r"\\[1-9]|\(\?P=", pattern):
+        errors.add(line, "patterns", f"a pattern without named groups or back-references in {label}", pattern)
+    if UPPER.search(pattern):
+        errors.add(line, "patterns", f"a lower-case pattern in {label} (rules match lower-cased text)", pattern)
+    if compiled.match(""):
+        errors.add(line, "patterns", f"a pattern that cannot match empty text in {label}", pattern)
+    if "\n" in pattern:
+        errors.add(line, "patterns", f"a pattern on one line in {label}", pattern)
+    if nested_repeat(pattern):
+        errors.add(
+            line,
+            "patterns",
+            f"a pattern without a repeat inside an unbounded repeat in {label} (such as (?:\\w+\\s?)+, "
+            "which can take hours on one excerpt); bound the outer repeat, e.g. {0,3}",
+            pattern,
+        )
+
+
+def nested_repeat(pattern: str) -> bool:
+    """Whether a repeat of more than one item sits inside an unbounded repeat: the shape that backtracks without end."""
+
+    def walk(items, inside: bool) -> bool:
+        for op, arg in items:
+            if op in _REPEATS:
+                low, high, sub = arg
+                if inside and high > 1:
+                    return True
+                if walk(sub, inside or high == _MAXREPEAT):
+                    return True
+            elif op == sre_constants.SUBPATTERN:
+                if walk(arg[-1], inside):
+                    return True
+            elif op == sre_constants.BRANCH:
+                if any(walk(branch, inside) for branch in arg[1]):
+                    return True
+            elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+                if walk(arg[1], inside):
+                    return True
+        return False
+
+    return walk(sre_parse.parse(pattern), False)
 
 
 def _check_cycles(codes: dict[str, Code], errors: Collector) -> None:

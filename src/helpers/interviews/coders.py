@@ -18,8 +18,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
+import regex
 
-from ..core.errors import Collector, ParameterError
+from ..core.errors import Collector, DataError, ParameterError
 from ..core.sourced_csv import LINE, read_csv_lines
 from .codebook import Codebook
 
@@ -27,6 +28,9 @@ COLUMNS = ["coder", "excerpt_id", "code"]
 REPORT = "report"
 RULES = "rules"
 CODER_NAME = re.compile(r"[a-z][a-z0-9_]*")
+# Longest time one search of the patterns may take on one excerpt before the coder stops with an
+# error naming the pattern (a backstop: the codebook already refuses the usual runaway shapes).
+PATTERN_TIMEOUT = 1.0
 
 
 def empty_codings() -> pd.DataFrame:
@@ -148,18 +152,58 @@ class RuleCoder:
         self.patterns = list(patterns)
         self._pattern_codes = [frozenset(patterns[p]) for p in self.patterns]
         self._pattern_branches = [f"(?:{p})(?P<p{i}>)" for i, p in enumerate(self.patterns)]
-        self._pattern_rx = re.compile("|".join(self._pattern_branches)) if self.patterns else None
-        self._rest: dict[int, re.Pattern | None] = {}
+        self._pattern_rx = self._compile_patterns(self._pattern_branches) if self.patterns else None
+        self._rest: dict[int, regex.Pattern | None] = {}
+        self._failed: DataError | None = None
 
-    def _rest_after(self, i: int) -> re.Pattern | None:
+    def _compile_patterns(self, branches: list[str]):
+        try:
+            return regex.compile("|".join(branches))
+        except regex.error as exc:
+            raise self._pattern_error(None, f"patterns that combine into one expression ({exc})") from None
+
+    def _pattern_error(self, pattern: str | None, expected: str) -> DataError:
+        """A DataError naming the codebook file, the line of the code holding `pattern` and the code."""
+        errors = Collector(self.codebook.path or "codebook")
+        for code in self.codebook.codes.values():
+            if pattern is None or pattern in code.patterns:
+                errors.add(code.line, "patterns", f"{expected} (code '{code.id}')", pattern)
+                if pattern is not None:
+                    break
+        if not errors.problems:
+            errors.add(None, "patterns", expected, pattern)
+        return DataError(errors.problems)
+
+    def _search(self, rx, text: str, pos: int, match: bool = False):
+        """One search (or match) of the patterns, stopped after PATTERN_TIMEOUT seconds with an error."""
+        try:
+            return (rx.match if match else rx.search)(text, pos, timeout=PATTERN_TIMEOUT)
+        except TimeoutError:
+            self._failed = self._runaway(text)
+            raise self._failed from None
+
+    def _runaway(self, text: str) -> DataError:
+        """The error for a pattern search that timed out: find the pattern that runs away on `text`."""
+        for pattern in self.patterns:
+            try:
+                regex.search(pattern, text, timeout=PATTERN_TIMEOUT)
+            except TimeoutError:
+                return self._pattern_error(
+                    pattern, f"a pattern that finishes within {PATTERN_TIMEOUT:g} s on an excerpt of {len(text)} characters"
+                )
+        return self._pattern_error(None, f"patterns that finish within {PATTERN_TIMEOUT:g} s on an excerpt")
+
+    def _rest_after(self, i: int) -> regex.Pattern | None:
         """The patterns after the i-th, combined (compiled once, when first needed)."""
         if i not in self._rest:
             rest = self._pattern_branches[i + 1 :]
-            self._rest[i] = re.compile("|".join(rest)) if rest else None
+            self._rest[i] = regex.compile("|".join(rest)) if rest else None
         return self._rest[i]
 
     def codes_for(self, text: str) -> set[str]:
         """The codes whose rules match `text`."""
+        if self._failed is not None:  # a pattern ran away before: stop at once rather than wait again
+            raise self._failed
         low = text.lower()
         found: set[str] = set()
         rx = self._keyword_rx
@@ -172,12 +216,14 @@ class RuleCoder:
         rx = self._pattern_rx
         if rx is not None:
             pos = 0
-            while (m := rx.search(low, pos)) is not None:
+            while (m := self._search(rx, low, pos)) is not None:
                 start = m.start()
                 if start == 0 or not (low[start - 1].isalnum() or low[start - 1] == "_"):
                     i = int(m.lastgroup[1:])
                     found |= self._pattern_codes[i]
-                    while (rest := self._rest_after(i)) is not None and (m2 := rest.match(low, start)) is not None:
+                    while (rest := self._rest_after(i)) is not None and (
+                        m2 := self._search(rest, low, start, match=True)
+                    ) is not None:
                         i = int(m2.lastgroup[1:])
                         found |= self._pattern_codes[i]
                 pos = start + 1
