@@ -189,7 +189,8 @@ class RuleCoder:
                 regex.search(pattern, text, timeout=PATTERN_TIMEOUT)
             except TimeoutError:
                 return self._pattern_error(
-                    pattern, f"a pattern that finishes within {PATTERN_TIMEOUT:g} s on an excerpt of {len(text)} characters"
+                    pattern,
+                    f"a pattern that finishes within {PATTERN_TIMEOUT:g} s on an excerpt of {len(text)} characters",
                 )
         return self._pattern_error(None, f"patterns that finish within {PATTERN_TIMEOUT:g} s on an excerpt")
 

@@ -44,9 +44,7 @@ class Corpus:
 
 
 def empty_segments() -> pd.DataFrame:
-    return pd.DataFrame(
-        {c: pd.Series(dtype="int64" if c in ("start", "end") else object) for c in SEGMENT_COLUMNS}
-    )
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("start", "end") else object) for c in SEGMENT_COLUMNS})
 
 
 def excerpt_documents(excerpts: pd.DataFrame) -> pd.DataFrame:

@@ -7,7 +7,6 @@ problem names the XML element's line.
 
 from __future__ import annotations
 
-import io
 import re
 import uuid
 import zipfile
@@ -38,6 +37,10 @@ KEYS = [
     ("from_list", "From list"),
     ("keywords", "Keyword"),
     ("patterns", "Pattern"),
+    ("example_quote", "Example quote"),
+    ("near_miss", "Near miss"),
+    ("memo", "Memo"),
+    ("sets", "Set"),
     ("id", "Code id"),
 ]
 LABELS = {label.lower(): key for key, label in KEYS}
@@ -80,35 +83,36 @@ def _description(code: Code) -> str:
     extra = []
     for key, label in KEYS:
         value = code.id if key == "id" else getattr(code, key)
-        if key in ("keywords", "patterns"):
+        if key in ("keywords", "patterns", "sets"):
             extra.extend(f"{label}: {v}" for v in value)
         elif value not in (None, ""):
             extra.append(f"{label}: {value}")
     return "\n".join(lines + ([""] if extra else []) + extra)
 
 
-def _code_element(parent: ET.Element, codebook: Codebook, code_id: str) -> None:
+def _code_element(parent: ET.Element, codebook: Codebook, code_id: str, notes: bool = False) -> None:
     code = codebook[code_id]
     attrs = {"guid": guid("code", code.id), "name": code.name, "isCodable": "true" if code.codable else "false"}
     if code.colour:
         attrs["color"] = code.colour.upper()
     element = ET.SubElement(parent, "Code", attrs)
     ET.SubElement(element, "Description").text = _description(code)
+    if notes and code.memo:  # a project also carries the memo as a note the tools show beside the code
+        ET.SubElement(element, "NoteRef", {"targetGUID": guid("note", f"code:{code.id}")})
     for child in codebook.children(code_id):
-        _code_element(element, codebook, child)
+        _code_element(element, codebook, child, notes)
 
 
-def _codes(parent: ET.Element, codebook: Codebook) -> None:
+def _codes(parent: ET.Element, codebook: Codebook, notes: bool = False) -> None:
     codes = ET.SubElement(parent, "Codes")
     for theme in codebook.themes():
-        _code_element(codes, codebook, theme)
+        _code_element(codes, codebook, theme, notes)
 
 
 def _serialise(root: ET.Element) -> bytes:
     """UTF-8 XML with a declaration; elements are built unqualified under the root's xmlns."""
     ET.indent(root, space="  ")
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
-
 
 
 # ---------------------------------------------------------------------------- import
@@ -118,8 +122,9 @@ def _local(tag) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _children(element: ET.Element, name: str) -> list[ET.Element]:
-    return [c for c in element if _local(c.tag) == name]
+def _children(element, name: str) -> list:
+    """Child elements with local name `name` (none for a missing element)."""
+    return [] if element is None else [c for c in element if _local(c.tag) == name]
 
 
 def _child(element: ET.Element, name: str) -> ET.Element | None:
@@ -140,12 +145,12 @@ def slug(name: str) -> str:
 
 def _parse_description(text: str | None) -> dict:
     """The workbench's fields from a Description; text it does not recognise is the definition."""
-    fields: dict = {"keywords": [], "patterns": []}
+    fields: dict = {"keywords": [], "patterns": [], "sets": []}
     definition = []
     for line in (text or "").splitlines():
         label, sep, value = line.partition(": ")
         key = LABELS.get(label.strip().lower()) if sep else None
-        if key in ("keywords", "patterns"):
+        if key in ("keywords", "patterns", "sets"):
             fields[key].append(value)
         elif key:
             fields[key] = value.strip()
@@ -164,41 +169,21 @@ def _colour(value: str | None) -> str | None:
     return None
 
 
-def _codebook_from_codes(codes_element: ET.Element | None, origin: str) -> tuple[Codebook, dict[str, str]]:
-    """Codes (nested) to a Codebook, and {normalised guid: code id}."""
+def _codebook_from_codes(codes_element, origin: str) -> tuple[Codebook, dict[str, str]]:
+    """Codes (nested) to a Codebook, and {normalised guid: code id}.
+
+    A code without a workbench id gets one made from its name (made unique); a workbench id
+    ("Code id:" in the description) written twice, or a report section that is not a whole
+    number, is an error naming the Code element's line.
+    """
     codes: list[Code] = []
     by_guid: dict[str, str] = {}
     taken: set[str] = set()
+    errors = Collector(origin)
 
-    def visit(element: ET.Element, parent: str | None):
-        name = normalise_text(element.get("name")) or "(unnamed)"
-        fields = _parse_description(
-            _child(element, "Description").text if _child(element, "Description") is not None else None
-        )
-        cid = fields.get("id") or slug(name)
-        base, n = cid, 2
-        while cid in taken:
-            cid, n = f"{base}_{n}", n + 1
-        taken.add(cid)
-        codable = (element.get("isCodable") or "true").strip().lower() not in ("false", "0", "no")
-        section = fields.get("section")
-        codes.append(
-            Code(
-                id=cid,
-                name=name,
-                parent=parent,
-                definition=fields["definition"],
-                use_when=normalise_text(fields.get("use_when")),
-                dont_use_when=normalise_text(fields.get("dont_use_when")),
-                example=fields.get("example") or None,
-                colour=_colour(element.get("color")),
-                codable=codable,
-                section=int(section) if section and section.isdigit() else None,
-                from_list=fields.get("from_list") or None,
-                keywords=tuple(fields["keywords"]),
-                patterns=tuple(fields["patterns"]),
-            )
-        )
+    def visit(element, parent: str | None):
+        cid = _code_id(element, taken, errors)
+        codes.append(_code_from_element(element, cid, parent, errors))
         if element.get("guid"):
             by_guid[norm_guid(element.get("guid"))] = cid
         for child in _children(element, "Code"):
@@ -207,17 +192,95 @@ def _codebook_from_codes(codes_element: ET.Element | None, origin: str) -> tuple
     if codes_element is not None:
         for element in _children(codes_element, "Code"):
             visit(element, None)
+    errors.raise_if_any()
     return build_codebook(codes, origin), by_guid
 
 
-def _parse_xml(data: bytes, origin: str) -> ET.Element:
+def _fields(element) -> dict:
+    description = _child(element, "Description")
+    return _parse_description(description.text if description is not None else None)
+
+
+def _code_id(element, taken: set[str], errors: Collector) -> str:
+    explicit = _fields(element).get("id")
+    if explicit:
+        if explicit in taken:
+            errors.add(line_of(element), "Code id", "each code id once in the codebook", explicit)
+        taken.add(explicit)
+        return explicit
+    base = cid = slug(normalise_text(element.get("name")) or "(unnamed)")
+    n = 2
+    while cid in taken:
+        cid, n = f"{base}_{n}", n + 1
+    taken.add(cid)
+    return cid
+
+
+def _code_from_element(element, cid: str, parent: str | None, errors: Collector) -> Code:
+    fields = _fields(element)
+    section = fields.get("section")
+    if section and not re.fullmatch(r"[0-9]+", section):
+        errors.add(line_of(element), "Report section", f"a report section as digits 0-9 for code '{cid}'", section)
+        section = None
+    return Code(
+        id=cid,
+        name=normalise_text(element.get("name")) or "(unnamed)",
+        parent=parent,
+        definition=fields["definition"],
+        use_when=normalise_text(fields.get("use_when")),
+        dont_use_when=normalise_text(fields.get("dont_use_when")),
+        example=fields.get("example") or None,
+        colour=_colour(element.get("color")),
+        codable=(element.get("isCodable") or "true").strip().lower() not in ("false", "0", "no"),
+        section=int(section) if section else None,
+        from_list=fields.get("from_list") or None,
+        keywords=tuple(fields["keywords"]),
+        patterns=tuple(fields["patterns"]),
+        example_quote=normalise_text(fields.get("example_quote")),
+        near_miss=normalise_text(fields.get("near_miss")),
+        memo=normalise_text(fields.get("memo")),
+        sets=tuple(fields["sets"]),
+    )
+
+
+def line_of(element) -> int | None:
+    """The line an element starts on in its file (lxml records it), or None."""
+    return getattr(element, "sourceline", None)
+
+
+_PARSER = LET.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_comments=True)
+
+
+def _parse_xml(data: bytes, origin: str):
+    """Parse XML with line numbers; never resolves entities or fetches anything."""
     try:
-        return ET.fromstring(data)
-    except ET.ParseError as exc:
+        return LET.fromstring(data, parser=_PARSER)
+    except LET.XMLSyntaxError as exc:
         errors = Collector(origin)
-        errors.add(exc.position[0] if exc.position else None, None, "well-formed XML", str(exc))
+        errors.add(exc.lineno, None, "well-formed XML", exc.msg)
         errors.raise_if_any()
         raise  # pragma: no cover
 
 
 def _read_member(archive: zipfile.ZipFile, name: str, origin: str) -> bytes:
+    info = archive.getinfo(name)
+    if info.file_size > MAX_MEMBER_BYTES:
+        errors = Collector(origin)
+        errors.add(None, None, f"a {name} of at most {MAX_MEMBER_BYTES} bytes", info.file_size)
+        errors.raise_if_any()
+    return archive.read(name)
+
+
+def _project_root(path: Path) -> tuple:
+    errors = Collector(path)
+    if not path.is_file():
+        errors.add(None, None, "the file to exist")
+        errors.raise_if_any()
+    if zipfile.is_zipfile(path):
+        archive = zipfile.ZipFile(path)
+        names = [n for n in archive.namelist() if n.lower().endswith(".qde")]
+        if not names:
+            errors.add(None, None, "a .qdpx holding a project.qde", ", ".join(archive.namelist()[:5]))
+            errors.raise_if_any()
+        return _parse_xml(_read_member(archive, names[0], str(path)), str(path)), archive
+    return _parse_xml(path.read_bytes(), str(path)), None

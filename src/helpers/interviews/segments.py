@@ -32,9 +32,7 @@ def roll_up_segments(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame
     return segments.assign(code=[codebook.theme_of(c) for c in segments["code"]])
 
 
-def pair_tables(
-    segments: pd.DataFrame, documents: pd.DataFrame, codes: Sequence[str], a: str, b: str
-) -> pd.DataFrame:
+def pair_tables(segments: pd.DataFrame, documents: pd.DataFrame, codes: Sequence[str], a: str, b: str) -> pd.DataFrame:
     """The 2x2 character table of coders a and b for every (document, code): document_id, code, n11 .. n00."""
     docs = list(documents["document_id"])
     doc_index = {d: i for i, d in enumerate(docs)}
