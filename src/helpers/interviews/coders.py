@@ -289,8 +289,8 @@ def load_human_coding(path: Path | str, codebook: Codebook, excerpt_ids: Sequenc
                 + ")",
                 code,
             )
-    pairs = frame["excerpt_id"] + "\x00" + frame["code"]
-    for line, excerpt_id, code in frame.loc[pairs.duplicated(), [LINE, "excerpt_id", "code"]].itertuples(index=False):
+    repeated = frame.duplicated(["excerpt_id", "code"])
+    for line, excerpt_id, code in frame.loc[repeated, [LINE, "excerpt_id", "code"]].itertuples(index=False):
         errors.add(line, "code", "each excerpt and code once", f"{excerpt_id},{code}")
     errors.raise_if_any()
     out = frame.assign(coder=coder)[COLUMNS]

@@ -18,7 +18,7 @@ from xml.etree import ElementTree as ET
 import pandas as pd
 
 from .codebook import Codebook
-from .documents import codings_to_segments
+from .documents import codings_to_segments, validate_segments
 from .qdaxml import NS_PROJECT, ORIGIN, _check, _codes, _serialise, guid
 
 VARIABLES = {
@@ -138,6 +138,7 @@ def project_qde(
     if segments is None:
         segments = codings_to_segments(codings, documents)
     segments = segments.assign(memo=segments["memo"].fillna("") if "memo" in segments else "")
+    validate_segments(segments, documents, codebook, "segments to export")
     root = ET.Element("Project", {"xmlns": NS_PROJECT, "name": name, "origin": ORIGIN})
     coders = list(dict.fromkeys(list(codings["coder"]) + list(segments["coder"])))
     if coders:
