@@ -36,8 +36,6 @@ from ..core.sourced_csv import LINE, read_csv_lines
 from .codebook import Code, Codebook, build_codebook, normalise_text
 from .qdaxml import (
     NS_CODEBOOK,
-    NS_PROJECT,
-    SCHEMAS,
     ORIGIN,
     _check,
     _child,
