@@ -36,7 +36,9 @@ from ..core.sourced_csv import LINE, read_csv_lines
 from .codebook import Code, Codebook, build_codebook, normalise_text
 from .qdaxml import (
     NS_CODEBOOK,
+    NS_PROJECT,
     ORIGIN,
+    SCHEMAS,
     _check,
     _child,
     _children,
@@ -195,6 +197,9 @@ def read_codebook_csv(path: Path | str) -> Codebook:
 
 
 __all__ = [
+    "NS_CODEBOOK",
+    "NS_PROJECT",
+    "SCHEMAS",
     "DataError",
     "QdaProject",
     "codebook_qdc",
