@@ -1,0 +1,139 @@
+"""What the interview-coding notebook analyses, loaded and checked in one place.
+
+Either the Local Partnerships corpus folder (excerpts, codebook, the report's lists and coders'
+files, each excerpt one document) or a REFI-QDA project (`qdpx`: its sources, codebook and
+coders). Each coder comes with a description of how the coding was made (`coders.yaml` beside
+the codings, or what the project file says), written out as `coders.csv`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..core import parameters
+from ..core.errors import Collector, ParameterError
+from ..core.parameters import resolve
+from ..core.paths import shown
+from ..core.sourced_yaml import load_yaml
+from .codebook import Codebook, check_list_links, codebook_parameter, load_codebook, load_report_lists
+from .coders import REPORT, RULES, check_coders, collect_codings, human_coders
+from .corpus import load_excerpts
+from .documents import codings_to_segments, excerpt_documents, segments_to_codings
+from .qdpx_import import read_qdpx
+
+UNITS = ["excerpt", "character"]
+CODER_COLUMNS = ["coder", "label", "made_by", "human", "independent", "description"]
+CODER_FIELDS = ["label", "made_by", "human", "independent", "description"]
+TRUTH = {True: "true", False: "false", "unknown": "unknown"}
+
+
+@dataclass
+class Study:
+    """The corpus as excerpts (one row per document), the codebook, every coder's codings and segments."""
+
+    excerpts: pd.DataFrame
+    book: Codebook
+    coders: list[str]
+    codings: pd.DataFrame
+    segments: pd.DataFrame
+    described: pd.DataFrame
+    lists: pd.DataFrame | None
+    source: str
+
+    @property
+    def documents(self) -> pd.DataFrame:
+        return excerpt_documents(self.excerpts)
+
+
+def qdpx_parameter(name: str, value) -> Path | None:
+    """A notebook's `qdpx` parameter: None, or an existing .qdpx/.qde file."""
+    if value is None:
+        return None
+    path = resolve(value) if isinstance(value, (str, Path)) and str(value).strip() else None
+    if path is None or not path.is_file() or path.suffix.lower() not in (".qdpx", ".qde"):
+        raise ParameterError(name, value, "None or an existing REFI-QDA project file (.qdpx or .qde)")
+    return path
+
+
+def load_coder_descriptions(path: Path) -> dict[str, dict]:
+    """`coders.yaml`: for each coder, label, made_by, human and independent (true/false/unknown), description."""
+    if not path.is_file():
+        return {}
+    data = load_yaml(path)
+    coders = data.get("coders")
+    errors = Collector(path)
+    if not isinstance(coders, dict):
+        errors.add(data.line_of("coders"), "coders", "a mapping of coder name to description", type(coders).__name__)
+        errors.raise_if_any()
+    out = {}
+    for name, entry in coders.items():
+        line = coders.line_of(name)
+        if not isinstance(entry, dict) or set(entry) != set(CODER_FIELDS):
+            errors.add(line, name, "the fields " + ", ".join(CODER_FIELDS), entry)
+            continue
+        for key in ("human", "independent"):
+            if entry[key] not in TRUTH:
+                errors.add(entry.line_of(key), key, "true, false or unknown", entry[key])
+        out[name] = dict(entry)
+    errors.raise_if_any()
+    return out
+
+
+def describe_coders(coders: list[str], known: dict[str, dict], project: str | None = None) -> pd.DataFrame:
+    """One row per coder: CODER_COLUMNS; a coder from a project file is described by what the file says."""
+    rows = []
+    for coder in coders:
+        entry = known.get(coder)
+        if entry is None:
+            entry = {
+                "label": coder,
+                "made_by": f"user '{coder}' of the project file {project}" if project else coder,
+                "human": "unknown",
+                "independent": "unknown",
+                "description": "Imported from a REFI-QDA project; the file names the user but does not say "
+                "whether the coding was made by a person, or independently of the codebook's author.",
+            }
+        rows.append(
+            {
+                "coder": coder,
+                **{k: entry[k] for k in ("label", "made_by", "description")},
+                "human": TRUTH[entry["human"]],
+                "independent": TRUTH[entry["independent"]],
+            }
+        )
+    return pd.DataFrame(rows, columns=CODER_COLUMNS)
+
+
+def load_study(corpus_dir, codebook, coders, qdpx=None, unit: str = "excerpt") -> Study:
+    """Check the notebook's parameters and load what it analyses (see the module's docstring)."""
+    parameters.choice("unit", unit, UNITS)
+    project_path = qdpx_parameter("qdpx", qdpx)
+    corpus_path = parameters.existing_dir("corpus_dir", corpus_dir)
+    known = load_coder_descriptions(corpus_path / "codings" / "coders.yaml")
+    if project_path is not None:
+        project = read_qdpx(project_path)
+        coded = set(project.segments["coder"])
+        names = [u for u in dict.fromkeys(project.users.values()) if u in coded]
+        names += [c for c in dict.fromkeys(project.segments["coder"]) if c not in names]
+        if len(names) < 2:
+            raise ParameterError("qdpx", shown(project_path), "a project with codings by two or more coders")
+        excerpts = project.sources.copy()
+        codings = segments_to_codings(project.segments, project.documents, names)
+        described = describe_coders(names, {}, project_path.name)
+        return Study(
+            excerpts, project.codebook, names, codings, project.segments, described, None, project_path.name
+        )
+    excerpts = load_excerpts(corpus_path)
+    book = load_codebook(codebook_parameter("codebook", codebook), excerpts["excerpt_id"])
+    lists = load_report_lists(corpus_path / "report_lists.csv")
+    check_list_links(book, lists)
+    names = check_coders("coders", coders, [REPORT, RULES, *human_coders(corpus_path / "codings")])
+    codings = collect_codings(names, excerpts, book, corpus_path / "codings")
+    segments = codings_to_segments(codings, excerpt_documents(excerpts))
+    return Study(excerpts, book, names, codings, segments, describe_coders(names, known), lists, corpus_path.name)
+
+
+__all__ = ["CODER_COLUMNS", "UNITS", "Study", "describe_coders", "load_coder_descriptions", "load_study"]
