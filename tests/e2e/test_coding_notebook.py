@@ -87,10 +87,18 @@ def test_results(out):
 def test_tables(out):
     by_role = pd.read_csv(out / "frequencies_by_role.csv", keep_default_na=False)
     report = by_role[(by_role["coder"] == "report") & (by_role["depth"] == 0)]
+    # Role and authority type apart: the three county chief executives are chief executives of a county.
     assert report.groupby("speaker_role")["excerpts"].sum().to_dict() == {
-        "chief executive": 8,
-        "county chief executive": 3,
+        "chief executive": 11,
         "head of commissioning": 11,
+    }
+    by_type = pd.read_csv(out / "frequencies_by_authority_type.csv", keep_default_na=False)
+    types = by_type[(by_type["coder"] == "report") & (by_type["depth"] == 0)]
+    # "London" and "London borough" are one type.
+    assert types.groupby("authority_type")["excerpts"].sum().to_dict() == {
+        "county": 3,
+        "London borough": 2,
+        "not stated": 17,
     }
     co = pd.read_csv(out / "cooccurrence.csv")
     report_co = co[co["coder"] == "report"]

@@ -32,8 +32,18 @@ def _documents(excerpts: pd.DataFrame) -> pd.DataFrame:
 
 
 def _speakers(documents: pd.DataFrame) -> list[tuple[str, list[str]]]:
-    """Speakers as (first document id, their document ids): `same_speaker_as` joins documents to a speaker."""
+    """Speakers as (first document id, their document ids).
+
+    With a `speaker` column, only the speakers it establishes ("unknown" is no one in particular);
+    otherwise `same_speaker_as` joins documents to a speaker and every other document is its own.
+    """
     ids = documents["document_id"]
+    if "speaker" in documents:
+        groups: dict[str, list[str]] = {}
+        for doc, speaker in zip(ids, documents["speaker"]):
+            if speaker and speaker != "unknown":
+                groups.setdefault(speaker, []).append(doc)
+        return list(groups.items())
     same = dict(zip(ids, documents["same_speaker_as"] if "same_speaker_as" in documents else [""] * len(ids)))
 
     def root(e):
@@ -56,18 +66,25 @@ def _variables(root: ET.Element, documents: pd.DataFrame, attributes: list[str])
     for var in attributes:
         v = ET.SubElement(variables, "Variable", {"guid": guid("variable", var), "name": var, "typeOfVariable": "Text"})
         ET.SubElement(v, "Description").text = VARIABLES.get(var, f"Document attribute {var}")
+    speakers = _speakers(documents)
+    if not speakers:
+        return
     info = documents.set_index("document_id")
     cases = ET.SubElement(root, "Cases")
-    for first, members in _speakers(documents):
+    for first, members in speakers:
         case = ET.SubElement(cases, "Case", {"guid": guid("case", first), "name": f"Speaker of {', '.join(members)}"})
-        for var in attributes:
-            value = str(info.loc[first, var])
-            if value:
-                vv = ET.SubElement(case, "VariableValue")
-                ET.SubElement(vv, "VariableRef", {"targetGUID": guid("variable", var)})
-                ET.SubElement(vv, "TextValue").text = value
+        _values(case, info.loc[first], attributes)
         for e in members:
             ET.SubElement(case, "SourceRef", {"targetGUID": guid("source", e)})
+
+
+def _values(holder: ET.Element, row, attributes: list[str]) -> None:
+    for var in attributes:
+        value = str(row[var])
+        if value:
+            vv = ET.SubElement(holder, "VariableValue")
+            ET.SubElement(vv, "VariableRef", {"targetGUID": guid("variable", var)})
+            ET.SubElement(vv, "TextValue").text = value
 
 
 def _selections(source: ET.Element, segments: pd.DataFrame, whole: int | None) -> None:
@@ -146,7 +163,8 @@ def project_qde(
         for coder in coders:
             ET.SubElement(users, "User", {"guid": guid("user", coder), "name": coder})
     _codes(ET.SubElement(root, "CodeBook"), codebook, notes=True)
-    _variables(root, documents, [v for v in VARIABLES if v in documents])
+    attributes = [v for v in VARIABLES if v in documents]
+    _variables(root, documents, attributes)
     sources = ET.SubElement(root, "Sources")
     files: dict[str, bytes] = {}
     by_doc = dict(tuple(segments.groupby("document_id", sort=False)))
@@ -161,6 +179,8 @@ def project_qde(
             ET.SubElement(source, "Description").text = f"Report section {section}"
         if doc in by_doc:
             _selections(source, by_doc[doc], len(text))
+        if "speaker" in documents:  # attributes on the source itself: a case is a known person only
+            _values(source, documents.loc[documents["document_id"] == doc].iloc[0], attributes)
     _notes(root, codebook, segments)
     _sets(root, codebook)
     return _check(_serialise(root), "project"), files

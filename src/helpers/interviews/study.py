@@ -20,7 +20,7 @@ from ..core.paths import shown
 from ..core.sourced_yaml import load_yaml
 from .codebook import Codebook, check_list_links, codebook_parameter, load_codebook, load_report_lists
 from .coders import REPORT, RULES, check_coders, collect_codings, human_coders
-from .corpus import load_excerpts
+from .corpus import load_excerpts, with_speakers
 from .documents import codings_to_segments, excerpt_documents, segments_to_codings
 from .qdpx_import import read_qdpx
 
@@ -123,15 +123,14 @@ def load_study(corpus_dir, codebook, coders, qdpx=None, unit: str = "excerpt") -
         excerpts = project.sources.copy()
         codings = segments_to_codings(project.segments, project.documents, names)
         described = describe_coders(names, {}, project_path.name)
-        return Study(
-            excerpts, project.codebook, names, codings, project.segments, described, None, project_path.name
-        )
+        return Study(excerpts, project.codebook, names, codings, project.segments, described, None, project_path.name)
     excerpts = load_excerpts(corpus_path)
     book = load_codebook(codebook_parameter("codebook", codebook), excerpts["excerpt_id"])
     lists = load_report_lists(corpus_path / "report_lists.csv")
     check_list_links(book, lists)
     names = check_coders("coders", coders, [REPORT, RULES, *human_coders(corpus_path / "codings")])
     codings = collect_codings(names, excerpts, book, corpus_path / "codings")
+    excerpts = with_speakers(corpus_path, excerpts)
     segments = codings_to_segments(codings, excerpt_documents(excerpts))
     return Study(excerpts, book, names, codings, segments, describe_coders(names, known), lists, corpus_path.name)
 

@@ -314,8 +314,7 @@ def results_table(
                 "ci_low": r.ci_low,
                 "ci_high": r.ci_high,
                 "base": r.n_excerpts,
-                "method": f"{r.level} level, {per_unit}{pooled}"
-                + (f"; {r.note}" if r.note else ""),
+                "method": f"{r.level} level, {per_unit}{pooled}" + (f"; {r.note}" if r.note else ""),
             }
         )
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)

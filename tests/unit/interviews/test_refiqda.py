@@ -46,7 +46,7 @@ class TestExport:
             qde = archive.read("project.qde")
         schema("Project-mrt2019.xsd").validate(qde.decode("utf-8"))
         assert names[0] == "project.qde" and len(names) == 1 + 22
-        assert qde.count(b"<Case ") == 20  # 22 excerpts, two speakers quoted twice
+        assert qde.count(b"<Case ") == 20  # without a speaker column: 22 excerpts, two speakers quoted twice
         assert b'<User guid="' in qde and b'name="analyst_a"' in qde
 
     def test_exports_are_byte_identical(self, corpus, tmp_path):
