@@ -10,12 +10,13 @@ or `neither`. The consensus coder keeps every cluster the coders agree on and th
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..core.errors import Collector
+from ..core.errors import Collector, DataError
 from ..core.sourced_csv import LINE, read_csv_lines
 from .documents import SEGMENT_COLUMNS
 
@@ -105,11 +106,47 @@ def consensus(
     return out[SEGMENT_COLUMNS].sort_values(["document_id", "start", "end", "code"]).reset_index(drop=True)
 
 
+USAGE = "usage: python -m helpers.interviews.adjudication PROJECT.qdpx FIRST SECOND ADJUDICATION.csv OUT.qdpx"
+
+
+def write_consensus(project_path, first: str, second: str, adjudication, out) -> Path:
+    """Read a project holding both coders, apply the adjudication file, write a project of the consensus coder."""
+    from .qdpx_export import write_qdpx
+    from .qdpx_import import read_qdpx
+
+    project = read_qdpx(project_path)
+    documents = project.documents
+    table = disagreements(project.segments, documents, first, second)
+    agreed = consensus(project.segments, documents, first, second, read_adjudication(adjudication, table))
+    none = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
+    return write_qdpx(project.codebook, documents, none, out, "consensus coding", segments=agreed)
+
+
+def main(argv: list[str]) -> int:
+    """The command line: write the consensus coder's project, or say in one line what is wrong."""
+    if len(argv) != 5:
+        print(USAGE, file=sys.stderr)
+        return 2
+    try:
+        path = write_consensus(argv[0], argv[1], argv[2], argv[3], argv[4])
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"wrote {path}")
+    return 0
+
+
 __all__ = [
     "CONSENSUS",
     "DECISIONS",
     "consensus",
     "disagreements",
+    "main",
     "read_adjudication",
+    "write_consensus",
     "write_adjudication_template",
 ]
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

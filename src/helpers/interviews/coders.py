@@ -252,9 +252,11 @@ def rule_coder(excerpts: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
 
 
 def human_coders(codings_dir: Path | str) -> list[str]:
-    """The coders with a file in `codings_dir` (file names without .csv), sorted."""
+    """The coders with a file in `codings_dir` (`<coder>.csv`, or a REFI-QDA project `<coder>.qdpx`), sorted."""
     folder = Path(codings_dir)
-    return sorted(p.stem for p in folder.glob("*.csv")) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return sorted({p.stem for p in folder.iterdir() if p.suffix.lower() in (".csv", ".qdpx")})
 
 
 def load_human_coding(path: Path | str, codebook: Codebook, excerpt_ids: Sequence[str]) -> pd.DataFrame:
@@ -321,9 +323,24 @@ def collect_codings(
             frames.append(report_coder(excerpts, codebook))
         elif coder == RULES:
             frames.append(rule_coder(excerpts, codebook))
+        elif (Path(codings_dir) / f"{coder}.qdpx").is_file():
+            from .imported import load_project_coding  # the REFI-QDA reader builds on this module
+
+            segments = load_project_coding(Path(codings_dir) / f"{coder}.qdpx", codebook, excerpts)
+            frames.append(segments_as_codings(segments, excerpts["excerpt_id"], coder))
         else:
             frames.append(load_human_coding(Path(codings_dir) / f"{coder}.csv", codebook, excerpts["excerpt_id"]))
     return pd.concat(frames, ignore_index=True) if frames else empty_codings()
+
+
+def segments_as_codings(segments: pd.DataFrame, excerpt_ids: Sequence[str], coder: str) -> pd.DataFrame:
+    """One coder's segments as excerpt codings; the coder read every excerpt (a coding package holds them all)."""
+    by_excerpt = segments.groupby("document_id", sort=False)["code"].agg(lambda c: list(dict.fromkeys(c))).to_dict()
+    rows = []
+    for excerpt_id in excerpt_ids:
+        codes = by_excerpt.get(excerpt_id) or [""]
+        rows.extend((coder, excerpt_id, code) for code in codes)
+    return _frame(rows)
 
 
 def coverage(codings: pd.DataFrame) -> dict[str, set[str]]:

@@ -22,6 +22,7 @@ from .codebook import Codebook, check_list_links, codebook_parameter, load_codeb
 from .coders import REPORT, RULES, check_coders, collect_codings, human_coders
 from .corpus import load_excerpts, with_speakers
 from .documents import codings_to_segments, excerpt_documents, segments_to_codings
+from .imported import load_project_coding
 from .qdpx_import import read_qdpx
 
 UNITS = ["excerpt", "character"]
@@ -82,15 +83,19 @@ def load_coder_descriptions(path: Path) -> dict[str, dict]:
     return out
 
 
-def describe_coders(coders: list[str], known: dict[str, dict], project: str | None = None) -> pd.DataFrame:
-    """One row per coder: CODER_COLUMNS; a coder from a project file is described by what the file says."""
+def describe_coders(coders: list[str], known: dict[str, dict], project: str | dict | None = None) -> pd.DataFrame:
+    """One row per coder: CODER_COLUMNS; a coder from a project file is described by what the file says.
+
+    `project` names the project file all coders come from, or maps coders to their own files.
+    """
     rows = []
     for coder in coders:
         entry = known.get(coder)
+        where = project.get(coder) if isinstance(project, dict) else project
         if entry is None:
             entry = {
                 "label": coder,
-                "made_by": f"user '{coder}' of the project file {project}" if project else coder,
+                "made_by": f"user '{coder}' of the project file {where}" if where else coder,
                 "human": "unknown",
                 "independent": "unknown",
                 "description": "Imported from a REFI-QDA project; the file names the user but does not say "
@@ -132,7 +137,13 @@ def load_study(corpus_dir, codebook, coders, qdpx=None, unit: str = "excerpt") -
     codings = collect_codings(names, excerpts, book, corpus_path / "codings")
     excerpts = with_speakers(corpus_path, excerpts)
     segments = codings_to_segments(codings, excerpt_documents(excerpts))
-    return Study(excerpts, book, names, codings, segments, describe_coders(names, known), lists, corpus_path.name)
+    projects = {c: corpus_path / "codings" / f"{c}.qdpx" for c in names if c not in (REPORT, RULES)}
+    projects = {c: p for c, p in projects.items() if p.is_file()}
+    if projects:  # a coder who worked in a QDA tool: their own segments, not whole excerpts
+        own = [load_project_coding(p, book, excerpts).assign(coder=c) for c, p in projects.items()]
+        segments = pd.concat([segments[~segments["coder"].isin(projects)], *own], ignore_index=True)
+    described = describe_coders(names, known, {c: f"codings/{p.name}" for c, p in projects.items()})
+    return Study(excerpts, book, names, codings, segments, described, lists, corpus_path.name)
 
 
 __all__ = ["CODER_COLUMNS", "UNITS", "Study", "describe_coders", "load_coder_descriptions", "load_study"]

@@ -211,3 +211,62 @@ def test_import_takes_the_coder_from_the_selection(tmp_path):
     )
     project = refiqda.read_qdpx(path)
     assert project.segments[["document_id", "start", "end", "coder"]].values.tolist() == [["doc", 2, 5, "Ann"]]
+
+
+def test_a_second_coders_project_in_the_codings_folder_joins_the_corpus(tmp_path):
+    """The coding package, coded by a second coder (built here), saved as codings/bob.qdpx, adds bob."""
+    import shutil
+
+    from helpers.interviews.adjudication import main
+    from helpers.interviews.study import load_study
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    excerpts = load_excerpts(corpus)
+    book = load_codebook(corpus / "codebook.yaml")
+    package = refiqda.write_coding_package(book, excerpts, tmp_path / "package.qdpx")
+    sources = refiqda.read_qdpx(package).documents
+    lp02 = sources.loc[sources["document_id"] == "LP02", "text"].item()
+    start = lp02.index("improve outcomes")
+    bob = segs([("LP02", start, start + len("improve outcomes"), "outcomes_focus", "Bob Smith")])
+    empty = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
+    refiqda.write_qdpx(book, sources, empty, corpus / "codings" / "bob.qdpx", segments=bob)
+    study = load_study(corpus, corpus / "codebook.yaml", ["analyst_a", "bob"], unit="character")
+    mine = study.segments[study.segments["coder"] == "bob"]
+    assert mine[["document_id", "start", "end", "code"]].values.tolist() == [
+        ["LP02", start, start + 16, "outcomes_focus"]
+    ]
+    assert set(study.codings.loc[study.codings["coder"] == "bob", "excerpt_id"]) == set(excerpts["excerpt_id"])
+    described = study.described.set_index("coder").loc["bob"]
+    assert (described["human"], described["independent"]) == ("unknown", "unknown")
+    assert "codings/bob.qdpx" in described["made_by"]
+    # Both coders in one project, the disagreements decided, a consensus coder written by the command.
+    both = refiqda.write_qdpx(book, excerpts, empty, tmp_path / "both.qdpx", segments=study.segments)
+    table = disagreements(study.segments, study.documents, "analyst_a", "bob")
+    (tmp_path / "adj.csv").write_text(
+        "segment,decision,note\n" + "".join(f"{s},keep-second,\n" for s in table["segment"]), encoding="utf-8"
+    )
+    assert main([str(both), "analyst_a", "bob", str(tmp_path / "adj.csv"), str(tmp_path / "consensus.qdpx")]) == 0
+    agreed = refiqda.read_qdpx(tmp_path / "consensus.qdpx").segments
+    assert set(agreed["coder"]) == {CONSENSUS}
+    assert ["LP02", start, start + 16, "outcomes_focus"] in agreed[
+        ["document_id", "start", "end", "code"]
+    ].values.tolist()
+
+
+def test_a_project_whose_texts_differ_from_the_corpus_is_refused(tmp_path):
+    import shutil
+
+    from helpers.interviews.study import load_study
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    excerpts = load_excerpts(corpus)
+    book = load_codebook(corpus / "codebook.yaml")
+    changed = excerpts.assign(text=excerpts["text"].str.replace("commissioning", "Commissioning"))
+    empty = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
+    refiqda.write_qdpx(
+        book, changed, empty, corpus / "codings" / "bob.qdpx", segments=segs([("LP01", 0, 3, "outcomes_focus", "b")])
+    )
+    with pytest.raises(DataError, match="unchanged"):
+        load_study(corpus, corpus / "codebook.yaml", ["analyst_a", "bob"])
