@@ -544,11 +544,30 @@ def check_list_links(codebook: Codebook, lists: pd.DataFrame) -> None:
     errors.raise_if_any()
 
 
+def check_example_quotes(codebook: Codebook, excerpts: pd.DataFrame) -> None:
+    """Every `example_quote` is quoted from its code's example excerpt (white space aside)."""
+    texts = dict(zip(excerpts["excerpt_id"], excerpts["text"]))
+    errors = Collector(codebook.path or "codebook")
+    for code in codebook.codes.values():
+        if not code.example_quote:
+            continue
+        text = normalise_text(texts.get(code.example or "", ""))
+        if normalise_text(code.example_quote) not in text:
+            errors.add(
+                code.line,
+                "example_quote",
+                f"text quoted from example excerpt {code.example or '(none given)'} of code '{code.id}'",
+                code.example_quote,
+            )
+    errors.raise_if_any()
+
+
 __all__ = [
     "Code",
     "Codebook",
     "DataError",
     "build_codebook",
+    "check_example_quotes",
     "check_list_links",
     "codebook_parameter",
     "load_codebook",

@@ -107,6 +107,10 @@ CSV_COLUMNS = [
     "from_list",
     "keywords",
     "patterns",
+    "example_quote",
+    "near_miss",
+    "memo",
+    "sets",
 ]
 
 
@@ -130,6 +134,10 @@ def write_codebook_csv(codebook: Codebook, path: Path | str) -> Path:
                 "from_list": c.from_list or "",
                 "keywords": "\n".join(c.keywords),
                 "patterns": "\n".join(c.patterns),
+                "example_quote": c.example_quote,
+                "near_miss": c.near_miss,
+                "memo": c.memo,
+                "sets": "\n".join(c.sets),
             }
         )
     path = Path(path)
@@ -189,6 +197,10 @@ def read_codebook_csv(path: Path | str) -> Codebook:
                 from_list=row.from_list.strip() or None,
                 keywords=tuple(keywords),
                 patterns=tuple(patterns),
+                example_quote=normalise_text(row.example_quote),
+                near_miss=normalise_text(row.near_miss),
+                memo=normalise_text(row.memo),
+                sets=tuple(x.strip() for x in re.split(r"[\n;]", row.sets) if x.strip()),
                 line=line,
             )
         )

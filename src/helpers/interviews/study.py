@@ -18,7 +18,14 @@ from ..core.errors import Collector, ParameterError
 from ..core.parameters import resolve
 from ..core.paths import shown
 from ..core.sourced_yaml import load_yaml
-from .codebook import Codebook, check_list_links, codebook_parameter, load_codebook, load_report_lists
+from .codebook import (
+    Codebook,
+    check_example_quotes,
+    check_list_links,
+    codebook_parameter,
+    load_codebook,
+    load_report_lists,
+)
 from .coders import REPORT, RULES, check_coders, collect_codings, human_coders
 from .corpus import load_excerpts, with_speakers
 from .documents import codings_to_segments, excerpt_documents, segments_to_codings
@@ -133,6 +140,7 @@ def load_study(corpus_dir, codebook, coders, qdpx=None, unit: str = "excerpt") -
     book = load_codebook(codebook_parameter("codebook", codebook), excerpts["excerpt_id"])
     lists = load_report_lists(corpus_path / "report_lists.csv")
     check_list_links(book, lists)
+    check_example_quotes(book, excerpts)
     names = check_coders("coders", coders, [REPORT, RULES, *human_coders(corpus_path / "codings")])
     codings = collect_codings(names, excerpts, book, corpus_path / "codings")
     excerpts = with_speakers(corpus_path, excerpts)

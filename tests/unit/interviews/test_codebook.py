@@ -238,3 +238,27 @@ class TestMethodologistFields:
     def test_an_undated_change_is_an_error(self, tmp_path):
         text = "codes:\n  - id: a\n    name: A\n    definition: D.\nchanges:\n  - change: no date\n"
         assert "line 6" in error_for(tmp_path, text)
+
+
+class TestExampleQuotes:
+    def test_the_real_codebook_quotes_its_examples(self):
+        from helpers.interviews import load_excerpts
+        from helpers.interviews.codebook import check_example_quotes
+
+        excerpts = load_excerpts(CORPUS)
+        book = load_codebook(CORPUS / "codebook.yaml", excerpts["excerpt_id"])
+        check_example_quotes(book, excerpts)
+        with_example = [c for c in book.codes.values() if c.example]
+        assert with_example and all(c.example_quote for c in with_example)
+        assert all(c.memo for c in book.codes.values())
+
+    def test_a_quote_not_in_its_example_is_an_error(self, tmp_path):
+        import pandas as pd
+
+        from helpers.interviews.codebook import check_example_quotes
+
+        text = "codes:\n  - id: a\n    name: A\n    definition: D.\n    example: E1\n    example_quote: not there\n"
+        book = load_codebook(write(tmp_path, text))
+        with pytest.raises(DataError, match="quoted from example excerpt E1") as err:
+            check_example_quotes(book, pd.DataFrame({"excerpt_id": ["E1"], "text": ["Something else."]}))
+        assert err.value.first.line == 2
