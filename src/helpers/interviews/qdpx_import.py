@@ -11,13 +11,13 @@ source with selections but no text is an error naming the element and its line.
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from ..core.errors import Collector
-from .codebook import Codebook
+from .codebook import Codebook, normalise_text
 from .coders import COLUMNS as CODING_COLUMNS
 from .documents import SEGMENT_COLUMNS, empty_segments
 from .qdaxml import _child, _children, _codebook_from_codes, _local, _project_root, _read_member, line_of, norm_guid
@@ -173,13 +173,32 @@ def read_qdpx(path: Path | str) -> QdaProject:
             for u in _children(_child(root, "Users"), "User")
         }
         book = _child(root, "CodeBook")
-        codebook, code_ids = _codebook_from_codes(_child(book, "Codes") if book is not None else None, str(path))
+        codes = _child(book, "Codes") if book is not None else None
+        codebook, code_ids = _codebook_from_codes(codes, str(path))
         reader = _Reader(root, archive, str(path), code_ids, users)
+        codebook = _with_code_notes(codebook, codes, code_ids, reader.notes)
         reader.errors.raise_if_any()
     finally:
         if archive is not None:
             archive.close()
     return _project(codebook, users, reader)
+
+
+def _with_code_notes(codebook: Codebook, codes, code_ids: dict[str, str], notes: dict) -> Codebook:
+    """A code's notes (NoteRef) as its memo, where its description carries none."""
+    memos: dict[str, str] = {}
+    stack = list(_children(codes, "Code"))
+    while stack:
+        element = stack.pop()
+        stack.extend(_children(element, "Code"))
+        texts = [notes[g][1] for r in _children(element, "NoteRef") if (g := norm_guid(r.get("targetGUID"))) in notes]
+        code = code_ids.get(norm_guid(element.get("guid")))
+        if code and texts and not codebook[code].memo:
+            memos[code] = normalise_text(" ".join(texts))
+    if not memos:
+        return codebook
+    updated = {cid: replace(c, memo=memos.get(cid, c.memo)) for cid, c in codebook.codes.items()}
+    return Codebook(codes=updated, meta=codebook.meta, path=codebook.path)
 
 
 def _project(codebook: Codebook, users: dict[str, str], reader: _Reader) -> QdaProject:

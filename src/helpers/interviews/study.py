@@ -28,7 +28,7 @@ from .codebook import (
 )
 from .coders import REPORT, RULES, check_coders, collect_codings, human_coders
 from .corpus import load_excerpts, with_speakers
-from .documents import codings_to_segments, excerpt_documents, segments_to_codings
+from .documents import codings_to_segments, excerpt_documents, load_corpus_folder, segments_to_codings
 from .imported import load_project_coding
 from .qdpx_import import read_qdpx
 
@@ -36,6 +36,14 @@ UNITS = ["excerpt", "character"]
 CODER_COLUMNS = ["coder", "label", "made_by", "human", "independent", "description"]
 CODER_FIELDS = ["label", "made_by", "human", "independent", "description"]
 TRUTH = {True: "true", False: "false", "unknown": "unknown"}
+# The rule coder where no coders.yaml describes it: a machine applying the codebook's own rules.
+RULES_DESCRIPTION = {
+    "label": "Keyword rule coder",
+    "made_by": "the codebook's keywords and patterns, applied by the workbench's rule coder",
+    "human": False,
+    "independent": False,
+    "description": "A machine coding, deterministic: a code is applied where one of its rules matches.",
+}
 
 
 @dataclass
@@ -97,12 +105,12 @@ def describe_coders(coders: list[str], known: dict[str, dict], project: str | di
     """
     rows = []
     for coder in coders:
-        entry = known.get(coder)
+        entry = known.get(coder, RULES_DESCRIPTION if coder == RULES else None)
         where = project.get(coder) if isinstance(project, dict) else project
         if entry is None:
             entry = {
                 "label": coder,
-                "made_by": f"user '{coder}' of the project file {where}" if where else coder,
+                "made_by": f"coder '{coder}' as named in {where}" if where else coder,
                 "human": "unknown",
                 "independent": "unknown",
                 "description": "Imported from a REFI-QDA project; the file names the user but does not say "
@@ -136,6 +144,8 @@ def load_study(corpus_dir, codebook, coders, qdpx=None, unit: str = "excerpt") -
         codings = segments_to_codings(project.segments, project.documents, names)
         described = describe_coders(names, {}, project_path.name)
         return Study(excerpts, project.codebook, names, codings, project.segments, described, None, project_path.name)
+    if not (corpus_path / "excerpts.csv").is_file():
+        return _folder_study(corpus_path, codebook, coders, known)
     excerpts = load_excerpts(corpus_path)
     book = load_codebook(codebook_parameter("codebook", codebook), excerpts["excerpt_id"])
     lists = load_report_lists(corpus_path / "report_lists.csv")
@@ -152,6 +162,26 @@ def load_study(corpus_dir, codebook, coders, qdpx=None, unit: str = "excerpt") -
         segments = pd.concat([segments[~segments["coder"].isin(projects)], *own], ignore_index=True)
     described = describe_coders(names, known, {c: f"codings/{p.name}" for c, p in projects.items()})
     return Study(excerpts, book, names, codings, segments, described, lists, corpus_path.name)
+
+
+def _folder_study(corpus_path: Path, codebook, coders, known: dict) -> Study:
+    """A researcher's folder of transcripts with `segments.csv`: its coders, and the rule coder if asked for."""
+    book = load_codebook(codebook_parameter("codebook", codebook))
+    corpus = load_corpus_folder(corpus_path, book)
+    names = check_coders("coders", coders, [RULES, *corpus.coders()])
+    documents = corpus.documents.copy()
+    for column in ("speaker_role", "authority_type"):
+        if column not in documents:
+            documents[column] = ""
+    excerpts = documents.rename(columns={"document_id": "excerpt_id"})
+    segments = corpus.segments[corpus.segments["coder"].isin(names)]
+    if RULES in names:
+        rules = collect_codings([RULES], excerpts, book, corpus_path)
+        segments = pd.concat([segments, codings_to_segments(rules, documents)], ignore_index=True)
+    codings = segments_to_codings(segments, documents, names)
+    known = known or load_coder_descriptions(corpus_path / "coders.yaml")
+    described = describe_coders(names, known, f"{corpus_path.name}/segments.csv")
+    return Study(excerpts, book, names, codings, segments, described, None, corpus_path.name)
 
 
 __all__ = ["CODER_COLUMNS", "UNITS", "Study", "describe_coders", "load_coder_descriptions", "load_study"]

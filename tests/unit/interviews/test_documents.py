@@ -76,3 +76,20 @@ def test_codings_and_segments_convert_both_ways():
     assert segs[["document_id", "start", "end", "code"]].values.tolist() == [["d1", 0, 6, "market"]]
     back = segments_to_codings(segs, docs)
     assert back.values.tolist() == [["ann", "d1", "market"], ["ann", "d2", ""]]
+
+
+def test_a_transcripts_folder_is_a_study_with_its_coders(folder):
+    from helpers.core import paths
+    from helpers.interviews.study import load_study
+
+    (folder / "segments.csv").write_text(
+        "document_id,start,end,code,coder,memo\nint01,14,20,market_dialogue,ann,first\nint01,10,24,market_dialogue,bob,\n",
+        encoding="utf-8",
+    )
+    codebook = paths.LOCAL_PARTNERSHIPS_2015 / "codebook.yaml"
+    study = load_study(folder, codebook, ["ann", "bob", "rules"], unit="character")
+    assert study.coders == ["ann", "bob", "rules"]
+    assert study.excerpts["excerpt_id"].tolist() == ["int01", "int02", "int03"]
+    assert study.segments[study.segments["coder"] == "ann"]["memo"].tolist() == ["first"]
+    assert set(study.codings.loc[study.codings["coder"] == "ann", "excerpt_id"]) == {"int01", "int02", "int03"}
+    assert study.described["human"].tolist() == ["unknown", "unknown", "false"]

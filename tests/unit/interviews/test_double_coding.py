@@ -270,3 +270,15 @@ def test_a_project_whose_texts_differ_from_the_corpus_is_refused(tmp_path):
     )
     with pytest.raises(DataError, match="unchanged"):
         load_study(corpus, corpus / "codebook.yaml", ["analyst_a", "bob"])
+
+
+def test_a_code_note_from_another_tool_becomes_the_code_memo(tmp_path):
+    note = "66666666-6666-6666-6666-666666666666"
+    path = _project(tmp_path, "")
+    text = path.read_text()
+    text = text.replace('isCodable="true"/>', f'isCodable="true"><NoteRef targetGUID="{note}"/></Code>').replace(
+        "</Sources>",
+        f'</Sources><Notes><Note guid="{note}" name="why"><PlainTextContent>Kept broad.</PlainTextContent></Note></Notes>',
+    )
+    path.write_text(text)
+    assert refiqda.read_qdpx(path).codebook["one"].memo == "Kept broad."
