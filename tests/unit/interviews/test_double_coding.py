@@ -278,7 +278,8 @@ def test_a_code_note_from_another_tool_becomes_the_code_memo(tmp_path):
     text = path.read_text()
     text = text.replace('isCodable="true"/>', f'isCodable="true"><NoteRef targetGUID="{note}"/></Code>').replace(
         "</Sources>",
-        f'</Sources><Notes><Note guid="{note}" name="why"><PlainTextContent>Kept broad.</PlainTextContent></Note></Notes>',
+        f'</Sources><Notes><Note guid="{note}" name="why">'
+        "<PlainTextContent>Kept broad.</PlainTextContent></Note></Notes>",
     )
     path.write_text(text)
     assert refiqda.read_qdpx(path).codebook["one"].memo == "Kept broad."
