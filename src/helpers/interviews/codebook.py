@@ -456,31 +456,32 @@ def _check_pattern(pattern: str, line, label: str, errors: Collector) -> None:
         errors.add(
             line,
             "patterns",
-            f"a pattern without a repeat inside an unbounded repeat in {label} (such as (?:\\w+\\s?)+, "
-            "which can take hours on one excerpt); bound the outer repeat, e.g. {0,3}",
+            f"a pattern without a repeat, optional item or alternatives inside an unbounded repeat in {label} "
+            "(such as (?:\\w+\\s?)+, which can take hours on one excerpt); bound the outer repeat, e.g. {0,3}",
             pattern,
         )
 
 
 def nested_repeat(pattern: str) -> bool:
-    """Whether a repeat of more than one item sits inside an unbounded repeat: the shape that backtracks without end."""
+    """Whether an unbounded repeat holds a variable part (a repeat, an optional item or alternatives).
+
+    That is the shape of catastrophic backtracking: (?:\\w+\\s?)+, (?:a|aa)+ or (?:\\w\\w?)+ can try
+    exponentially many ways to split a text that does not match. A bounded repeat ({0,3}) is fine.
+    """
 
     def walk(items, inside: bool) -> bool:
         for op, arg in items:
             if op in _REPEATS:
                 low, high, sub = arg
-                if inside and high > 1:
+                if inside and high != low:
                     return True
                 if walk(sub, inside or high == _MAXREPEAT):
                     return True
-            elif (
-                op == sre_constants.SUBPATTERN
-                and walk(arg[-1], inside)
-                or op == sre_constants.BRANCH
-                and any(walk(branch, inside) for branch in arg[1])
-                or op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT)
-                and walk(arg[1], inside)
-            ):
+            elif op == sre_constants.BRANCH and (inside or any(walk(branch, inside) for branch in arg[1])):
+                return True
+            elif op == sre_constants.SUBPATTERN and walk(arg[-1], inside):
+                return True
+            elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT) and walk(arg[1], inside):
                 return True
         return False
 

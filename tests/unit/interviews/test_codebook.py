@@ -195,9 +195,10 @@ class TestPatternsThatBreakTheRuleCoder:
         assert (err.value.first.line, err.value.first.column) == (6, "patterns")
         assert "code 'market'" in str(err.value)
 
-    def test_a_catastrophically_backtracking_pattern_is_refused(self, tmp_path):
-        with pytest.raises(DataError, match="repeat inside an unbounded repeat") as err:
-            load_codebook(write(tmp_path, self.BASE.format(pattern=r"(?:\w+\s?)+$")))
+    @pytest.mark.parametrize("pattern", [r"(?:\w+\s?)+$", r"(?:a|aa)+$", r"(?:\w\w?)+x"])
+    def test_a_catastrophically_backtracking_pattern_is_refused(self, tmp_path, pattern):
+        with pytest.raises(DataError, match="inside an unbounded repeat") as err:
+            load_codebook(write(tmp_path, self.BASE.format(pattern=pattern)))
         assert (err.value.first.line, err.value.first.column) == (6, "patterns")
 
     def test_a_bounded_repeat_is_fine(self, tmp_path):

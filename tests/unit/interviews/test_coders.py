@@ -220,7 +220,8 @@ class TestRunawayPattern:
         from helpers.interviews.codebook import Code, Codebook
         from helpers.interviews.coders import RuleCoder
 
-        # (?:a|aa)+$ has no repeat inside a repeat, yet backtracks exponentially on "aaaa...!".
+        # (?:a|aa)+$ backtracks exponentially on "aaaa...!"; the codebook refuses it, this codebook is
+        # built without those checks to show the rule coder's own backstop.
         book = Codebook({"long_a": Code("long_a", "Long a", patterns=(r"(?:a|aa)+$",), line=12)}, path="book.yaml")
         coder = RuleCoder(book)
         with pytest.raises(DataError, match="finishes within") as err:
