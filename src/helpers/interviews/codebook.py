@@ -477,11 +477,14 @@ def nested_repeat(pattern: str) -> bool:
                     return True
                 if walk(sub, inside or high == _MAXREPEAT):
                     return True
-            elif op == sre_constants.BRANCH and (inside or any(walk(branch, inside) for branch in arg[1])):
-                return True
-            elif op == sre_constants.SUBPATTERN and walk(arg[-1], inside):
-                return True
-            elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT) and walk(arg[1], inside):
+            elif (
+                op == sre_constants.BRANCH
+                and (inside or any(walk(branch, inside) for branch in arg[1]))
+                or op == sre_constants.SUBPATTERN
+                and walk(arg[-1], inside)
+                or op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT)
+                and walk(arg[1], inside)
+            ):
                 return True
         return False
 
