@@ -462,6 +462,17 @@ def _check_pattern(pattern: str, line, label: str, errors: Collector) -> None:
         )
 
 
+def _subpatterns(op, arg) -> list:
+    """The parsed sub-patterns of a group, an alternation or a look-around."""
+    if op == sre_constants.BRANCH:
+        return list(arg[1])
+    if op == sre_constants.SUBPATTERN:
+        return [arg[-1]]
+    if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+        return [arg[1]]
+    return []
+
+
 def nested_repeat(pattern: str) -> bool:
     """Whether an unbounded repeat holds a variable part (a repeat, an optional item or alternatives).
 
@@ -477,14 +488,9 @@ def nested_repeat(pattern: str) -> bool:
                     return True
                 if walk(sub, inside or high == _MAXREPEAT):
                     return True
-            elif (
-                op == sre_constants.BRANCH
-                and (inside or any(walk(branch, inside) for branch in arg[1]))
-                or op == sre_constants.SUBPATTERN
-                and walk(arg[-1], inside)
-                or op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT)
-                and walk(arg[1], inside)
-            ):
+            elif op == sre_constants.BRANCH and inside:
+                return True
+            elif any(walk(part, inside) for part in _subpatterns(op, arg)):
                 return True
         return False
 
