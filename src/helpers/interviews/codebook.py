@@ -488,9 +488,7 @@ def nested_repeat(pattern: str) -> bool:
                     return True
                 if walk(sub, inside or high == _MAXREPEAT):
                     return True
-            elif op == sre_constants.BRANCH and inside:
-                return True
-            elif any(walk(part, inside) for part in _subpatterns(op, arg)):
+            elif op == sre_constants.BRANCH and inside or any(walk(part, inside) for part in _subpatterns(op, arg)):
                 return True
         return False
 
