@@ -1,4 +1,4 @@
-"""Coders of the interview excerpts: the report itself, a rule coder, and human coders' files.
+"""Coders of the interview excerpts: the report itself, a rule coder, and coders' files.
 
 Every coder's work is one tidy table with the columns `coder`, `excerpt_id`, `code`: one row per
 code applied to an excerpt. A row with an empty `code` says the coder read that excerpt and
@@ -8,7 +8,9 @@ value, not an "absent"). The report and the rule coder read every excerpt.
 - The report: its placement of each excerpt under a section is a coding, by its authors, with
   the theme the codebook links to that section (`section:`).
 - The rule coder: applies the codebook's keywords and patterns (see `RuleCoder`).
-- Human coders: one file `codings/<coder>.csv` each, with columns `excerpt_id,code`.
+- Coders' files: one file `codings/<coder>.csv` each, with columns `excerpt_id,code`, or a
+  REFI-QDA project `codings/<coder>.qdpx` exported from a QDA tool. Whether a coding was made by
+  a person, and independently, is recorded in `codings/coders.yaml`, never assumed.
 """
 
 from __future__ import annotations
@@ -248,7 +250,7 @@ def rule_coder(excerpts: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     return RuleCoder(codebook).code_excerpts(excerpts)
 
 
-# ---------------------------------------------------------------------------- human coders
+# ---------------------------------------------------------------------------- coders' files
 
 
 def human_coders(codings_dir: Path | str) -> list[str]:
