@@ -192,3 +192,11 @@ def test_a_two_coder_project_at_character_level(tmp_path):
     assert coders["coder"].tolist() == ["ann", "bob"] and set(coders["human"]) == {"unknown"}
     results = pd.read_csv(out / "results.csv", keep_default_na=False)
     assert len(results[(results["option"] == "(pooled themes)") & (results["item"] == "ann vs bob")]) == 3
+    # The research report reads the pair's pooled kappa from these rows.
+    from helpers.outputs.findings import coding_findings, read_results
+
+    findings = coding_findings(read_results(out))
+    assert findings[["coders", "statistic"]].values.tolist() == [
+        ["ann vs bob", "cohens_kappa"],
+        ["ann vs bob", "krippendorff_alpha"],
+    ]
