@@ -105,9 +105,12 @@ class _Reader:
             self.source(source)
 
     def coder(self, *holders) -> str:
+        """The first creatingUser among the holders (coding, then selection), which must be a listed user."""
         for holder in holders:
             user = norm_guid(holder.get("creatingUser"))
             if user:
+                if user not in self.users:
+                    self.errors.add(line_of(holder), "creatingUser", "a user listed under the project's Users", user)
                 return self.users.get(user, user)
         return self.default_coder
 

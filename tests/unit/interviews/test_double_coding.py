@@ -283,3 +283,13 @@ def test_a_code_note_from_another_tool_becomes_the_code_memo(tmp_path):
     )
     path.write_text(text)
     assert refiqda.read_qdpx(path).codebook["one"].memo == "Kept broad."
+
+
+def test_a_coder_missing_from_the_users_is_an_error(tmp_path):
+    selection = (
+        '<PlainTextSelection guid="44444444-4444-4444-4444-444444444444" startPosition="2" endPosition="5" '
+        f'creatingUser="77777777-7777-7777-7777-777777777777">{CODING.format(code=GOOD_CODE)}</PlainTextSelection>'
+    )
+    with pytest.raises(DataError, match="a user listed under the project's Users") as err:
+        refiqda.read_qdpx(_project(tmp_path, selection))
+    assert err.value.first.line is not None
