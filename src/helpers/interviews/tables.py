@@ -14,6 +14,7 @@ import pandas as pd
 from ..outputs.results import RESULT_COLUMNS
 from .codebook import Codebook
 from .coders import RuleCoder, applied, with_ancestors
+from .segments import CONSISTENCY
 
 NOT_STATED = "not stated"
 
@@ -314,7 +315,7 @@ def results_table(
                 "ci_low": r.ci_low,
                 "ci_high": r.ci_high,
                 "base": r.n_excerpts,
-                "method": f"{r.level} level, {per_unit}{pooled}" + (f"; {r.note}" if r.note else ""),
+                "method": f"{r.level} level, {per_unit}{pooled}; {CONSISTENCY}" + (f"; {r.note}" if r.note else ""),
             }
         )
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
