@@ -87,10 +87,18 @@ def test_results(out):
 def test_tables(out):
     by_role = pd.read_csv(out / "frequencies_by_role.csv", keep_default_na=False)
     report = by_role[(by_role["coder"] == "report") & (by_role["depth"] == 0)]
+    # Role and authority type apart: the three county chief executives are chief executives of a county.
     assert report.groupby("speaker_role")["excerpts"].sum().to_dict() == {
-        "chief executive": 8,
-        "county chief executive": 3,
+        "chief executive": 11,
         "head of commissioning": 11,
+    }
+    by_type = pd.read_csv(out / "frequencies_by_authority_type.csv", keep_default_na=False)
+    types = by_type[(by_type["coder"] == "report") & (by_type["depth"] == 0)]
+    # "London" and "London borough" are one type.
+    assert types.groupby("authority_type")["excerpts"].sum().to_dict() == {
+        "county": 3,
+        "London borough": 2,
+        "not stated": 17,
     }
     co = pd.read_csv(out / "cooccurrence.csv")
     report_co = co[co["coder"] == "report"]
@@ -118,3 +126,77 @@ def test_two_coders(tmp_path):
     agreement = pd.read_csv(out / "agreement.csv", keep_default_na=False)
     assert set(agreement["coders"]) == {"rules vs analyst_a", "all: rules, analyst_a"}
     assert set(agreement["level"]) == {"theme", "code"}
+
+
+def test_writes_coders_and_agreement_in_their_layout(out):
+    coders = pd.read_csv(out / "coders.csv", keep_default_na=False, dtype=str)
+    assert list(coders.columns) == ["coder", "label", "made_by", "human", "independent", "description"]
+    assert coders.set_index("coder").loc[["rules", "analyst_a"], ["human", "independent"]].values.tolist() == [
+        ["false", "false"],
+        ["false", "false"],
+    ]
+    agreement = pd.read_csv(out / "agreement.csv", keep_default_na=False)
+    assert list(agreement.columns) == [
+        "level",
+        "coders",
+        "code",
+        "statistic",
+        "unit",
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "n_units",
+        "note",
+    ]
+    assert set(agreement["unit"]) == {"excerpt"}
+    assert {"percent_agreement", "cohens_kappa", "fleiss_kappa", "krippendorff_alpha"} == set(agreement["statistic"])
+    assert "Market analysis and engagement" in set(agreement["code"]) and "(pooled)" in set(agreement["code"])
+    quotes = pd.read_csv(out / "quotes.csv", keep_default_na=False)
+    assert set(quotes["placed_by"]) == {"report"}
+    assert all("report" in by.split(", ") for by in quotes["coded_by"])
+
+
+def test_a_two_coder_project_at_character_level(tmp_path):
+    from helpers.interviews.codebook import load_codebook
+
+    book = load_codebook(paths.LOCAL_PARTNERSHIPS_2015 / "codebook.yaml")
+    documents = pd.DataFrame(
+        {
+            "document_id": ["int01", "int02"],
+            "text": ["We tested the market and it was thin. Risk was high.", "Outcomes matter; procurement is a tool."],
+            "speaker_role": ["head of commissioning", "chief executive"],
+            "authority_type": ["county", ""],
+        }
+    )
+    segments = pd.DataFrame(
+        [
+            ("int01", 3, 20, "market_dialogue", "ann", ""),
+            ("int01", 14, 37, "market_dialogue", "bob", ""),
+            ("int02", 0, 15, "outcomes_focus", "ann", "outcomes first"),
+            ("int02", 0, 15, "outcomes_focus", "bob", ""),
+        ],
+        columns=["document_id", "start", "end", "code", "coder", "memo"],
+    )
+    none = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
+    project = refiqda.write_qdpx(book, documents, none, tmp_path / "two.qdpx", segments=segments)
+    out = run(tmp_path, qdpx=str(project), unit="character")
+    agreement = pd.read_csv(out / "agreement.csv", keep_default_na=False)
+    assert set(agreement["unit"]) == {"character"} and set(agreement["coders"]) == {"ann vs bob"}
+    kappa = agreement[
+        (agreement["level"] == "code")
+        & (agreement["code"] == book["outcomes_focus"].name)
+        & (agreement["statistic"] == "cohens_kappa")
+    ]
+    assert float(kappa["estimate"].iloc[0]) == pytest.approx(1.0)
+    coders = pd.read_csv(out / "coders.csv", keep_default_na=False, dtype=str)
+    assert coders["coder"].tolist() == ["ann", "bob"] and set(coders["human"]) == {"unknown"}
+    results = pd.read_csv(out / "results.csv", keep_default_na=False)
+    assert len(results[(results["option"] == "(pooled themes)") & (results["item"] == "ann vs bob")]) == 3
+    # The research report reads the pair's pooled kappa from these rows.
+    from helpers.outputs.findings import coding_findings, read_results
+
+    findings = coding_findings(read_results(out))
+    assert findings[["coders", "statistic"]].values.tolist() == [
+        ["ann vs bob", "cohens_kappa"],
+        ["ann vs bob", "krippendorff_alpha"],
+    ]

@@ -20,12 +20,8 @@ from ..core.errors import Collector, DataError, ParameterError
 from ..core.parameters import resolve
 from ..core.paths import shown
 from ..core.sourced_yaml import SourcedDict, SourcedList, load_yaml
+from .codebook_checks import ID, _check_code, _check_cycles, nested_repeat
 
-ID = re.compile(r"[a-z][a-z0-9_]*")
-COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
-FROM_LIST = re.compile(r"[a-z][a-z0-9_]*#[1-9][0-9]*")
-# A capital letter not preceded by a backslash: rules match lower-cased text, so it never matches.
-UPPER = re.compile(r"(?<!\\)[A-Z]")
 CODE_FIELDS = [
     "id",
     "name",
@@ -38,9 +34,14 @@ CODE_FIELDS = [
     "use_when",
     "dont_use_when",
     "example",
+    "example_quote",
+    "near_miss",
+    "memo",
+    "sets",
     "rules",
 ]
-TEXT_FIELDS = ["definition", "use_when", "dont_use_when"]
+TEXT_FIELDS = ["definition", "use_when", "dont_use_when", "example_quote", "near_miss", "memo"]
+TOP_LEVEL = ("codebook", "codes", "changes")
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,10 @@ class Code:
     from_list: str | None = None
     keywords: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
+    example_quote: str = ""
+    near_miss: str = ""
+    memo: str = ""
+    sets: tuple[str, ...] = ()
     line: int | None = field(default=None, compare=False)
 
     @property
@@ -128,6 +133,23 @@ class Codebook:
     def codable(self) -> list[str]:
         return [c for c in self.ordered() if self.codes[c].codable]
 
+    def sets(self) -> dict[str, list[str]]:
+        """Code groups: each `sets` name with its codes, and each report list the codes come from."""
+        out: dict[str, list[str]] = {}
+        for cid in self.ordered():
+            code = self.codes[cid]
+            for name in code.sets:
+                out.setdefault(name, []).append(cid)
+            if code.from_list:
+                out.setdefault("report list: " + code.from_list.split("#")[0], []).append(cid)
+            elif code.parent is not None and code.codable:
+                out.setdefault("emerged from the excerpts", []).append(cid)
+        return out
+
+    def changes(self) -> list[dict]:
+        """The codebook's dated change log (date, change), oldest first."""
+        return list(self.meta.get("changes", []))
+
     def theme_for_section(self) -> dict[int, str]:
         return {c.section: c.id for c in self.codes.values() if c.section is not None}
 
@@ -151,6 +173,10 @@ class Codebook:
                     "use_when": c.use_when,
                     "dont_use_when": c.dont_use_when,
                     "example": c.example or "",
+                    "example_quote": c.example_quote,
+                    "near_miss": c.near_miss,
+                    "memo": c.memo,
+                    "sets": "; ".join(c.sets),
                     "keywords": "; ".join(c.keywords),
                     "patterns": "; ".join(c.patterns),
                 }
@@ -174,8 +200,8 @@ def load_codebook(path: Path | str, excerpt_ids=None) -> Codebook:
     data = load_yaml(path)
     errors = Collector(path)
     for key in data:
-        if key not in ("codebook", "codes"):
-            errors.add(data.line_of(key), key, "only the top-level keys 'codebook' and 'codes'", key)
+        if key not in TOP_LEVEL:
+            errors.add(data.line_of(key), key, "only the top-level keys 'codebook', 'codes' and 'changes'", key)
     codes = data.get("codes")
     if not isinstance(codes, list) or not codes:
         errors.add(data.line_of("codes"), "codes", "a list of codes under 'codes:'", type(codes).__name__)
@@ -184,6 +210,9 @@ def load_codebook(path: Path | str, excerpt_ids=None) -> Codebook:
     if not isinstance(meta, dict):
         errors.add(data.line_of("codebook"), "codebook", "a mapping describing the codebook", type(meta).__name__)
         meta = {}
+    meta = dict(meta)
+    if "changes" in data:
+        meta["changes"] = _changes_from_yaml(data, errors)
     parsed = []
     for i, entry in enumerate(codes):
         line = codes.line_of(i) if isinstance(codes, SourcedList) else None
@@ -192,7 +221,27 @@ def load_codebook(path: Path | str, excerpt_ids=None) -> Codebook:
             continue
         parsed.append(_code_from_yaml(entry, line, errors))
     errors.raise_if_any()
-    return build_codebook(parsed, path, meta=dict(meta), excerpt_ids=excerpt_ids)
+    return build_codebook(parsed, path, meta=meta, excerpt_ids=excerpt_ids)
+
+
+def _changes_from_yaml(data: SourcedDict, errors: Collector) -> list[dict]:
+    """The change log: a list of {date: YYYY-MM-DD, change: what changed and why}."""
+    changes = data.get("changes")
+    if not isinstance(changes, list):
+        errors.add(data.line_of("changes"), "changes", "a list of {date, change} entries", type(changes).__name__)
+        return []
+    out = []
+    for i, entry in enumerate(changes):
+        line = changes.line_of(i) if isinstance(changes, SourcedList) else None
+        date = str(entry.get("date", "")) if isinstance(entry, dict) else ""
+        change = entry.get("change") if isinstance(entry, dict) else None
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+            errors.add(line, "date", "a change dated YYYY-MM-DD", entry)
+        if not isinstance(change, str) or not change.strip():
+            errors.add(line, "change", "what changed and why", entry)
+        else:
+            out.append({"date": date, "change": normalise_text(change)})
+    return out
 
 
 def build_codebook(
@@ -246,7 +295,7 @@ def _code_from_yaml(entry: SourcedDict, line: int | None, errors: Collector) -> 
     for key in ("id", "name", "definition"):
         if not isinstance(entry.get(key), str) or not entry.get(key).strip():
             errors.add(line_of(key), key, f"a non-empty {key} in {label}", entry.get(key))
-    for key in ("parent", "example", "colour", "from_list", "use_when", "dont_use_when"):
+    for key in ("parent", "example", "colour", "from_list", "use_when", "dont_use_when", *TEXT_FIELDS[3:]):
         if entry.get(key) is not None and not isinstance(entry.get(key), str):
             errors.add(line_of(key), key, f"text in {label}", entry.get(key))
     section = entry.get("section")
@@ -258,6 +307,10 @@ def _code_from_yaml(entry: SourcedDict, line: int | None, errors: Collector) -> 
         errors.add(line_of("codable"), "codable", f"true or false in {label}", codable)
         codable = True
     keywords, patterns = _rules_from_yaml(entry, label, errors)
+    sets = entry.get("sets") or []
+    if not isinstance(sets, list) or not all(isinstance(x, str) and x.strip() for x in sets):
+        errors.add(line_of("sets"), "sets", f"a list of set names in {label}", sets)
+        sets = []
     text = {key: normalise_text(entry.get(key)) if isinstance(entry.get(key), str) else "" for key in TEXT_FIELDS}
     return Code(
         id=cid if isinstance(cid, str) else "",
@@ -270,6 +323,7 @@ def _code_from_yaml(entry: SourcedDict, line: int | None, errors: Collector) -> 
         section=section,
         keywords=keywords,
         patterns=patterns,
+        sets=tuple(normalise_text(x) for x in sets),
         line=line,
         **text,
     )
@@ -313,88 +367,6 @@ def _rules_from_yaml(entry: SourcedDict, label: str, errors: Collector) -> tuple
     return out[0], out[1]
 
 
-def _rule_line(code: Code, rules, i: int) -> int | None:
-    lines = getattr(rules, "lines", ())
-    return lines[i] if i < len(lines) else code.line
-
-
-def _check_code(code: Code, codes: dict[str, Code], errors: Collector, excerpt_ids) -> None:
-    label = f"code '{code.id}'"
-    if code.id and not ID.fullmatch(code.id):
-        errors.add(
-            code.line, "id", "an id of lower-case letters, digits and underscores, starting with a letter", code.id
-        )
-    if code.parent is not None and code.parent not in codes:
-        errors.add(
-            code.line, "parent", f"the id of another code of this codebook as the parent of {label}", code.parent
-        )
-    if code.parent == code.id:
-        errors.add(code.line, "parent", f"a parent other than the code itself ({label})", code.parent)
-    if code.colour is not None and not COLOUR.fullmatch(code.colour):
-        errors.add(code.line, "colour", f"a colour as #RRGGBB for {label}", code.colour)
-    if code.from_list is not None and not FROM_LIST.fullmatch(code.from_list):
-        errors.add(code.line, "from_list", f"list_id#item_number for {label}", code.from_list)
-    if code.section is not None and code.parent is not None:
-        errors.add(
-            code.line, "section", f"a section only on a theme (a code without parent), not on {label}", code.section
-        )
-    if excerpt_ids is not None and code.example is not None and code.example not in set(excerpt_ids):
-        errors.add(code.line, "example", f"an excerpt id of the corpus as the example of {label}", code.example)
-    if not code.codable and code.has_rules:
-        errors.add(code.line, "rules", f"no rules on {label}, which is not codable", "rules")
-    for i, keyword in enumerate(code.keywords):
-        line = _rule_line(code, code.keywords, i)
-        if UPPER.search(keyword):
-            errors.add(line, "keywords", f"a lower-case keyword in {label} (rules match lower-cased text)", keyword)
-        if "*" in keyword.rstrip("*") or keyword.endswith("**") or keyword.strip() in ("*", ""):
-            errors.add(line, "keywords", f"a keyword with at most one '*', at its end, in {label}", keyword)
-        if "\n" in keyword:
-            errors.add(line, "keywords", f"a keyword on one line in {label}", keyword)
-    for i, pattern in enumerate(code.patterns):
-        line = _rule_line(code, code.patterns, i)
-        try:
-            compiled = re.compile(pattern)
-        except re.error as exc:
-            errors.add(
-                line,
-                "patterns",
-                f"a regular expression that compiles in {label}",
-                f"{pattern} ({exc.msg} at position {exc.pos})",
-            )
-            continue
-        if compiled.groupindex or re.search(r"\\[1-9]|\(\?P=", pattern):
-            errors.add(line, "patterns", f"a pattern without named groups or back-references in {label}", pattern)
-        if UPPER.search(pattern):
-            errors.add(line, "patterns", f"a lower-case pattern in {label} (rules match lower-cased text)", pattern)
-        if compiled.match(""):
-            errors.add(line, "patterns", f"a pattern that cannot match empty text in {label}", pattern)
-        if "\n" in pattern:
-            errors.add(line, "patterns", f"a pattern on one line in {label}", pattern)
-
-
-def _check_cycles(codes: dict[str, Code], errors: Collector) -> None:
-    """A parent chain must end at a theme; report each cycle once, at its first code in file order."""
-    reported: set[str] = set()
-    for start in codes:
-        seen: list[str] = []
-        current = start
-        while current is not None and current in codes and current not in seen:
-            seen.append(current)
-            current = codes[current].parent
-        if current is not None and current in seen:
-            cycle = seen[seen.index(current) :]
-            if not reported.intersection(cycle):
-                first = min(cycle, key=list(codes).index)
-                ring = cycle[cycle.index(first) :] + cycle[: cycle.index(first)] + [first]
-                errors.add(
-                    codes[first].line,
-                    "parent",
-                    f"a parent chain that ends at a theme for code '{first}'",
-                    "a cycle " + " -> ".join(ring),
-                )
-                reported.update(cycle)
-
-
 def load_report_lists(path: Path | str) -> pd.DataFrame:
     """The report's own lists (`report_lists.csv`): list_id, item_number, text, section, validated."""
     from ..core.sourced_csv import LINE, read_csv_lines
@@ -429,14 +401,34 @@ def check_list_links(codebook: Codebook, lists: pd.DataFrame) -> None:
     errors.raise_if_any()
 
 
+def check_example_quotes(codebook: Codebook, excerpts: pd.DataFrame) -> None:
+    """Every `example_quote` is quoted from its code's example excerpt (white space aside)."""
+    texts = dict(zip(excerpts["excerpt_id"], excerpts["text"]))
+    errors = Collector(codebook.path or "codebook")
+    for code in codebook.codes.values():
+        if not code.example_quote:
+            continue
+        text = normalise_text(texts.get(code.example or "", ""))
+        if normalise_text(code.example_quote) not in text:
+            errors.add(
+                code.line,
+                "example_quote",
+                f"text quoted from example excerpt {code.example or '(none given)'} of code '{code.id}'",
+                code.example_quote,
+            )
+    errors.raise_if_any()
+
+
 __all__ = [
     "Code",
     "Codebook",
     "DataError",
     "build_codebook",
+    "check_example_quotes",
     "check_list_links",
     "codebook_parameter",
     "load_codebook",
     "load_report_lists",
+    "nested_repeat",
     "normalise_text",
 ]

@@ -1,4 +1,4 @@
-"""Coders of the interview excerpts: the report itself, a rule coder, and human coders' files.
+"""Coders of the interview excerpts: the report itself, a rule coder, and coders' files.
 
 Every coder's work is one tidy table with the columns `coder`, `excerpt_id`, `code`: one row per
 code applied to an excerpt. A row with an empty `code` says the coder read that excerpt and
@@ -8,7 +8,9 @@ value, not an "absent"). The report and the rule coder read every excerpt.
 - The report: its placement of each excerpt under a section is a coding, by its authors, with
   the theme the codebook links to that section (`section:`).
 - The rule coder: applies the codebook's keywords and patterns (see `RuleCoder`).
-- Human coders: one file `codings/<coder>.csv` each, with columns `excerpt_id,code`.
+- Coders' files: one file `codings/<coder>.csv` each, with columns `excerpt_id,code`, or a
+  REFI-QDA project `codings/<coder>.qdpx` exported from a QDA tool. Whether a coding was made by
+  a person, and independently, is recorded in `codings/coders.yaml`, never assumed.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
+import regex
 
-from ..core.errors import Collector, ParameterError
+from ..core.errors import Collector, DataError, ParameterError
 from ..core.sourced_csv import LINE, read_csv_lines
 from .codebook import Codebook
 
@@ -27,6 +30,9 @@ COLUMNS = ["coder", "excerpt_id", "code"]
 REPORT = "report"
 RULES = "rules"
 CODER_NAME = re.compile(r"[a-z][a-z0-9_]*")
+# Longest time one search of the patterns may take on one excerpt before the coder stops with an
+# error naming the pattern (a backstop: the codebook already refuses the usual runaway shapes).
+PATTERN_TIMEOUT = 1.0
 
 
 def empty_codings() -> pd.DataFrame:
@@ -148,18 +154,59 @@ class RuleCoder:
         self.patterns = list(patterns)
         self._pattern_codes = [frozenset(patterns[p]) for p in self.patterns]
         self._pattern_branches = [f"(?:{p})(?P<p{i}>)" for i, p in enumerate(self.patterns)]
-        self._pattern_rx = re.compile("|".join(self._pattern_branches)) if self.patterns else None
-        self._rest: dict[int, re.Pattern | None] = {}
+        self._pattern_rx = self._compile_patterns(self._pattern_branches) if self.patterns else None
+        self._rest: dict[int, regex.Pattern | None] = {}
+        self._failed: DataError | None = None
 
-    def _rest_after(self, i: int) -> re.Pattern | None:
+    def _compile_patterns(self, branches: list[str]):
+        try:
+            return regex.compile("|".join(branches))
+        except regex.error as exc:
+            raise self._pattern_error(None, f"patterns that combine into one expression ({exc})") from None
+
+    def _pattern_error(self, pattern: str | None, expected: str) -> DataError:
+        """A DataError naming the codebook file, the line of the code holding `pattern` and the code."""
+        errors = Collector(self.codebook.path or "codebook")
+        for code in self.codebook.codes.values():
+            if pattern is None or pattern in code.patterns:
+                errors.add(code.line, "patterns", f"{expected} (code '{code.id}')", pattern)
+                if pattern is not None:
+                    break
+        if not errors.problems:
+            errors.add(None, "patterns", expected, pattern)
+        return DataError(errors.problems)
+
+    def _search(self, rx, text: str, pos: int, match: bool = False):
+        """One search (or match) of the patterns, stopped after PATTERN_TIMEOUT seconds with an error."""
+        try:
+            return (rx.match if match else rx.search)(text, pos, timeout=PATTERN_TIMEOUT)
+        except TimeoutError:
+            self._failed = self._runaway(text)
+            raise self._failed from None
+
+    def _runaway(self, text: str) -> DataError:
+        """The error for a pattern search that timed out: find the pattern that runs away on `text`."""
+        for pattern in self.patterns:
+            try:
+                regex.search(pattern, text, timeout=PATTERN_TIMEOUT)
+            except TimeoutError:
+                return self._pattern_error(
+                    pattern,
+                    f"a pattern that finishes within {PATTERN_TIMEOUT:g} s on an excerpt of {len(text)} characters",
+                )
+        return self._pattern_error(None, f"patterns that finish within {PATTERN_TIMEOUT:g} s on an excerpt")
+
+    def _rest_after(self, i: int) -> regex.Pattern | None:
         """The patterns after the i-th, combined (compiled once, when first needed)."""
         if i not in self._rest:
             rest = self._pattern_branches[i + 1 :]
-            self._rest[i] = re.compile("|".join(rest)) if rest else None
+            self._rest[i] = regex.compile("|".join(rest)) if rest else None
         return self._rest[i]
 
     def codes_for(self, text: str) -> set[str]:
         """The codes whose rules match `text`."""
+        if self._failed is not None:  # a pattern ran away before: stop at once rather than wait again
+            raise self._failed
         low = text.lower()
         found: set[str] = set()
         rx = self._keyword_rx
@@ -172,12 +219,14 @@ class RuleCoder:
         rx = self._pattern_rx
         if rx is not None:
             pos = 0
-            while (m := rx.search(low, pos)) is not None:
+            while (m := self._search(rx, low, pos)) is not None:
                 start = m.start()
                 if start == 0 or not (low[start - 1].isalnum() or low[start - 1] == "_"):
                     i = int(m.lastgroup[1:])
                     found |= self._pattern_codes[i]
-                    while (rest := self._rest_after(i)) is not None and (m2 := rest.match(low, start)) is not None:
+                    while (rest := self._rest_after(i)) is not None and (
+                        m2 := self._search(rest, low, start, match=True)
+                    ) is not None:
                         i = int(m2.lastgroup[1:])
                         found |= self._pattern_codes[i]
                 pos = start + 1
@@ -201,13 +250,15 @@ def rule_coder(excerpts: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     return RuleCoder(codebook).code_excerpts(excerpts)
 
 
-# ---------------------------------------------------------------------------- human coders
+# ---------------------------------------------------------------------------- coders' files
 
 
 def human_coders(codings_dir: Path | str) -> list[str]:
-    """The coders with a file in `codings_dir` (file names without .csv), sorted."""
+    """The coders with a file in `codings_dir` (`<coder>.csv`, or a REFI-QDA project `<coder>.qdpx`), sorted."""
     folder = Path(codings_dir)
-    return sorted(p.stem for p in folder.glob("*.csv")) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return sorted({p.stem for p in folder.iterdir() if p.suffix.lower() in (".csv", ".qdpx")})
 
 
 def load_human_coding(path: Path | str, codebook: Codebook, excerpt_ids: Sequence[str]) -> pd.DataFrame:
@@ -242,8 +293,8 @@ def load_human_coding(path: Path | str, codebook: Codebook, excerpt_ids: Sequenc
                 + ")",
                 code,
             )
-    pairs = frame["excerpt_id"] + "\x00" + frame["code"]
-    for line, excerpt_id, code in frame.loc[pairs.duplicated(), [LINE, "excerpt_id", "code"]].itertuples(index=False):
+    repeated = frame.duplicated(["excerpt_id", "code"])
+    for line, excerpt_id, code in frame.loc[repeated, [LINE, "excerpt_id", "code"]].itertuples(index=False):
         errors.add(line, "code", "each excerpt and code once", f"{excerpt_id},{code}")
     errors.raise_if_any()
     out = frame.assign(coder=coder)[COLUMNS]
@@ -274,9 +325,24 @@ def collect_codings(
             frames.append(report_coder(excerpts, codebook))
         elif coder == RULES:
             frames.append(rule_coder(excerpts, codebook))
+        elif (Path(codings_dir) / f"{coder}.qdpx").is_file():
+            from .imported import load_project_coding  # the REFI-QDA reader builds on this module
+
+            segments = load_project_coding(Path(codings_dir) / f"{coder}.qdpx", codebook, excerpts)
+            frames.append(segments_as_codings(segments, excerpts["excerpt_id"], coder))
         else:
             frames.append(load_human_coding(Path(codings_dir) / f"{coder}.csv", codebook, excerpts["excerpt_id"]))
     return pd.concat(frames, ignore_index=True) if frames else empty_codings()
+
+
+def segments_as_codings(segments: pd.DataFrame, excerpt_ids: Sequence[str], coder: str) -> pd.DataFrame:
+    """One coder's segments as excerpt codings; the coder read every excerpt (a coding package holds them all)."""
+    by_excerpt = segments.groupby("document_id", sort=False)["code"].agg(lambda c: list(dict.fromkeys(c))).to_dict()
+    rows = []
+    for excerpt_id in excerpt_ids:
+        codes = by_excerpt.get(excerpt_id) or [""]
+        rows.extend((coder, excerpt_id, code) for code in codes)
+    return _frame(rows)
 
 
 def coverage(codings: pd.DataFrame) -> dict[str, set[str]]:

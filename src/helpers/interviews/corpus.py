@@ -69,3 +69,38 @@ def load_excerpts(corpus_dir: Path | str) -> pd.DataFrame:
         errors.add(line, "excerpt_id", f"a unique excerpt id (first on line {first[value]})", value)
     errors.raise_if_any()
     return frame.astype({"section_number": "int64"}).drop(columns=[LINE]).reset_index(drop=True)
+
+
+SPEAKER_COLUMNS = ["excerpt_id", "role", "authority_type", "speaker", "basis"]
+UNKNOWN_SPEAKER = "unknown"
+
+
+def with_speakers(corpus_dir: Path | str, excerpts: pd.DataFrame) -> pd.DataFrame:
+    """Excerpts with the speaker fields of `speakers.csv` (project-authored), when the folder has one.
+
+    `speaker_role` becomes the role alone and `authority_type` the type alone, one spelling per
+    type; `speaker` names the excerpt that first quotes the same person, or "unknown" where the
+    report does not establish who spoke. The role as printed stays in `speaker_role_printed`.
+    """
+    path = Path(corpus_dir) / "speakers.csv"
+    if not path.is_file():
+        return excerpts
+    frame = read_csv_lines(path, SPEAKER_COLUMNS)
+    errors = Collector(path)
+    known = set(excerpts["excerpt_id"])
+    for row in frame.itertuples(index=False):
+        if row.excerpt_id not in known:
+            errors.add(row[0], "excerpt_id", "an excerpt id of excerpts.csv", row.excerpt_id)
+        if row.speaker != UNKNOWN_SPEAKER and row.speaker not in known:
+            errors.add(row[0], "speaker", "an excerpt id (the speaker's first excerpt) or 'unknown'", row.speaker)
+        for column in ("role", "authority_type"):
+            if not getattr(row, column).strip():
+                errors.add(row[0], column, "a value ('not stated' where the report gives none)")
+    for missing in sorted(known - set(frame["excerpt_id"])):
+        errors.add(None, "excerpt_id", "a row for every excerpt", missing)
+    errors.raise_if_any()
+    speakers = frame.drop(columns=[LINE, "basis"]).rename(columns={"role": "speaker_role"})
+    out = excerpts.rename(columns={"speaker_role": "speaker_role_printed"}).drop(columns=["authority_type"])
+    out = out.merge(speakers, on="excerpt_id", how="left")
+    first = ["excerpt_id", "section_number", "section_title", "speaker_role", "authority_type", "speaker"]
+    return out[first + [c for c in out.columns if c not in first]]

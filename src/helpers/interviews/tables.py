@@ -14,6 +14,7 @@ import pandas as pd
 from ..outputs.results import RESULT_COLUMNS
 from .codebook import Codebook
 from .coders import RuleCoder, applied, with_ancestors
+from .segments import CONSISTENCY
 
 NOT_STATED = "not stated"
 
@@ -141,6 +142,40 @@ def quotes_by_theme(codings: pd.DataFrame, excerpts: pd.DataFrame, codebook: Cod
     return out.sort_values(["_t", "_e"]).drop(columns=["_t", "_e"]).reset_index(drop=True)
 
 
+def coder_quotes(
+    codings: pd.DataFrame,
+    excerpts: pd.DataFrame,
+    codebook: Codebook,
+    coder: str,
+    segments: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The quotes one coder placed under each theme (`placed_by`), with every coder who put them there.
+
+    With `segments`, a quote is the text of that coder's segments for the theme in the excerpt
+    (joined by " [...] ") rather than the whole excerpt, where they do not span all of it.
+    """
+    quotes = quotes_by_theme(codings, excerpts, codebook)
+    mine = quotes[[coder in [c.strip() for c in by.split(",")] for by in quotes["coded_by"]]].copy()
+    mine.insert(2, "placed_by", coder)
+    if segments is not None and len(mine):
+        texts = dict(zip(excerpts["excerpt_id"], excerpts["text"]))
+        own = segments[segments["coder"] == coder].assign(theme=lambda f: [codebook.theme_of(c) for c in f["code"]])
+        spans = own.groupby(["theme", "document_id"])[["start", "end"]].apply(
+            lambda g: sorted(set(zip(g["start"], g["end"])))
+        )
+        mine["text"] = [
+            " [...] ".join(texts[e][a:b] for a, b in spans.get((t, e), [(0, len(texts[e]))]))
+            for t, e in zip(mine["theme"], mine["excerpt_id"])
+        ]
+    return mine.reset_index(drop=True)
+
+
+def themes_in_sections(excerpts: pd.DataFrame, codebook: Codebook) -> list[str]:
+    """The themes linked to a section the report quotes an excerpt in: the only ones its placement can use."""
+    sections = set(excerpts["section_number"]) if "section_number" in excerpts else set()
+    return [t for t in codebook.themes() if codebook[t].section in sections]
+
+
 def risks_table(lists: pd.DataFrame, codebook: Codebook, codings: pd.DataFrame, list_id: str = "risks") -> pd.DataFrame:
     """The report's list of risks, coded against the codebook and counted.
 
@@ -241,13 +276,17 @@ def top_pairs(tidy: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["coder", "theme_a", "theme_b", "excerpts"])
 
 
-def results_table(freq: pd.DataFrame, agreement: pd.DataFrame, question: str = "interviews") -> pd.DataFrame:
+def results_table(
+    freq: pd.DataFrame, agreement: pd.DataFrame, question: str = "interviews", unit: str = "excerpt"
+) -> pd.DataFrame:
     """Key numbers for a research report: code frequencies per coder and every agreement statistic.
 
     Frequencies: item = code id, option = coder, estimate = excerpts, base = excerpts read.
     Agreement: item = the coders ("a vs b", or "all: ..."), option = code id or "(pooled <level>)",
-    base = excerpts behind the figure.
+    base = excerpts behind the figure (characters when `unit` is "character").
     """
+    per_unit = "each code binary present/absent per excerpt" if unit == "excerpt" else "each character coded or not"
+    pooled_units = "(excerpt, code)" if unit == "excerpt" else "(character, code)"
     rows = []
     for r in freq.itertuples(index=False):
         rows.append(
@@ -265,7 +304,7 @@ def results_table(freq: pd.DataFrame, agreement: pd.DataFrame, question: str = "
         )
     for r in agreement.itertuples(index=False):
         option = f"(pooled {r.level}s)" if r.code.startswith("(") else r.code
-        pooled = " over (excerpt, code) units" if r.code.startswith("(") else ""
+        pooled = f" over {pooled_units} units" if r.code.startswith("(") else ""
         rows.append(
             {
                 "question": question,
@@ -276,8 +315,7 @@ def results_table(freq: pd.DataFrame, agreement: pd.DataFrame, question: str = "
                 "ci_low": r.ci_low,
                 "ci_high": r.ci_high,
                 "base": r.n_excerpts,
-                "method": f"{r.level} level, each code binary present/absent per excerpt{pooled}"
-                + (f"; {r.note}" if r.note else ""),
+                "method": f"{r.level} level, {per_unit}{pooled}; {CONSISTENCY}" + (f"; {r.note}" if r.note else ""),
             }
         )
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)

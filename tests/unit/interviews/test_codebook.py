@@ -176,3 +176,90 @@ def test_report_lists_errors(tmp_path):
     message = str(info.value)
     assert "line 3, column 'item_number': expected each list item once" in message
     assert "line 4, column 'list_id'" in message and "line 4, column 'text'" in message
+
+
+class TestPatternsThatBreakTheRuleCoder:
+    BASE = """\
+    codes:
+      - id: market
+        name: Market
+        definition: The supply side.
+        rules:
+          patterns: ['{pattern}']
+    """
+
+    def test_a_flag_that_breaks_the_combined_expression(self, tmp_path):
+        # Compiles alone, but not as a branch of the rule coder's one combined expression.
+        with pytest.raises(DataError, match="combined expression") as err:
+            load_codebook(write(tmp_path, self.BASE.format(pattern="(?i)market")))
+        assert (err.value.first.line, err.value.first.column) == (6, "patterns")
+        assert "code 'market'" in str(err.value)
+
+    @pytest.mark.parametrize("pattern", [r"(?:\w+\s?)+$", r"(?:a|aa)+$", r"(?:\w\w?)+x"])
+    def test_a_catastrophically_backtracking_pattern_is_refused(self, tmp_path, pattern):
+        with pytest.raises(DataError, match="inside an unbounded repeat") as err:
+            load_codebook(write(tmp_path, self.BASE.format(pattern=pattern)))
+        assert (err.value.first.line, err.value.first.column) == (6, "patterns")
+
+    def test_a_bounded_repeat_is_fine(self, tmp_path):
+        book = load_codebook(write(tmp_path, self.BASE.format(pattern=r"market\W+(?:\w+\W+){0,3}difficult")))
+        assert book["market"].patterns == (r"market\W+(?:\w+\W+){0,3}difficult",)
+
+
+class TestMethodologistFields:
+    def test_memo_quote_near_miss_sets_and_change_log(self, tmp_path):
+        book = load_codebook(
+            write(
+                tmp_path,
+                """\
+                codes:
+                  - id: market
+                    name: Market
+                    definition: The supply side.
+                    example_quote: we tested the market
+                    near_miss: a market town
+                    memo: Kept broad on purpose.
+                    sets: [report risks]
+                changes:
+                  - date: 2026-11-27
+                    change: Risks became a set.
+                """,
+            )
+        )
+        code = book["market"]
+        assert (code.example_quote, code.near_miss, code.memo, code.sets) == (
+            "we tested the market",
+            "a market town",
+            "Kept broad on purpose.",
+            ("report risks",),
+        )
+        assert book.sets()["report risks"] == ["market"]
+        assert book.changes() == [{"date": "2026-11-27", "change": "Risks became a set."}]
+
+    def test_an_undated_change_is_an_error(self, tmp_path):
+        text = "codes:\n  - id: a\n    name: A\n    definition: D.\nchanges:\n  - change: no date\n"
+        assert "line 6" in error_for(tmp_path, text)
+
+
+class TestExampleQuotes:
+    def test_the_real_codebook_quotes_its_examples(self):
+        from helpers.interviews import load_excerpts
+        from helpers.interviews.codebook import check_example_quotes
+
+        excerpts = load_excerpts(CORPUS)
+        book = load_codebook(CORPUS / "codebook.yaml", excerpts["excerpt_id"])
+        check_example_quotes(book, excerpts)
+        with_example = [c for c in book.codes.values() if c.example]
+        assert with_example and all(c.example_quote for c in with_example)
+        assert all(c.memo for c in book.codes.values())
+
+    def test_a_quote_not_in_its_example_is_an_error(self, tmp_path):
+        import pandas as pd
+
+        from helpers.interviews.codebook import check_example_quotes
+
+        text = "codes:\n  - id: a\n    name: A\n    definition: D.\n    example: E1\n    example_quote: not there\n"
+        book = load_codebook(write(tmp_path, text))
+        with pytest.raises(DataError, match="quoted from example excerpt E1") as err:
+            check_example_quotes(book, pd.DataFrame({"excerpt_id": ["E1"], "text": ["Something else."]}))
+        assert err.value.first.line == 2

@@ -211,3 +211,23 @@ def test_roll_up_and_ancestors(book):
         ["a", "X", "testing"],
         ["a", "Y", ""],
     ]
+
+
+class TestRunawayPattern:
+    """A pattern that slips past the codebook's checks and backtracks without end stops with an error."""
+
+    def test_stops_with_an_error_naming_the_code_and_is_not_retried(self):
+        from helpers.interviews.codebook import Code, Codebook
+        from helpers.interviews.coders import RuleCoder
+
+        # (?:a|aa)+$ backtracks exponentially on "aaaa...!"; the codebook refuses it, this codebook is
+        # built without those checks to show the rule coder's own backstop.
+        book = Codebook({"long_a": Code("long_a", "Long a", patterns=(r"(?:a|aa)+$",), line=12)}, path="book.yaml")
+        coder = RuleCoder(book)
+        with pytest.raises(DataError, match="finishes within") as err:
+            coder.codes_for("a" * 60 + "!")
+        assert err.value.first.line == 12 and "long_a" in str(err.value)
+        assert err.value.first.found == r"(?:a|aa)+$"
+        with pytest.raises(DataError) as again:  # the retry raises the same error at once, without searching
+            coder.codes_for("a" * 60 + "!")
+        assert again.value is err.value

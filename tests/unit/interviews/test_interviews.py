@@ -12,6 +12,8 @@ from helpers.core import paths
 from helpers.core.errors import DataError
 from helpers.interviews import load_excerpts, load_sections
 
+CORPUS = paths.LOCAL_PARTNERSHIPS_2015
+
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
@@ -154,3 +156,34 @@ def test_sections_duplicate_number(corpus):
     path = corpus / "sections.csv"
     line = edit_row(path, "8", "section_number", "7")
     assert_names(load_error(corpus), "sections.csv", line, "section_number", "each section once")
+
+
+class TestSpeakers:
+    def test_role_and_type_apart_and_identity_unknown_unless_established(self):
+        from helpers.interviews.corpus import with_speakers
+
+        excerpts = with_speakers(CORPUS, load_excerpts(CORPUS))
+        assert set(excerpts["speaker_role"]) == {"chief executive", "head of commissioning"}
+        assert set(excerpts["authority_type"]) == {"county", "London borough", "not stated"}
+        known = excerpts[excerpts["speaker"] != "unknown"]
+        assert known.groupby("speaker")["excerpt_id"].agg(list).to_dict() == {
+            "LP02": ["LP02", "LP03"],
+            "LP19": ["LP19", "LP20"],
+        }
+        assert excerpts.loc[excerpts["excerpt_id"] == "LP01", "speaker_role_printed"].item() == "county chief executive"
+
+    def test_the_project_export_makes_a_case_only_for_a_known_speaker(self, tmp_path):
+        import zipfile
+
+        from helpers.interviews import refiqda
+        from helpers.interviews.codebook import load_codebook
+        from helpers.interviews.corpus import with_speakers
+
+        excerpts = with_speakers(CORPUS, load_excerpts(CORPUS))
+        book = load_codebook(CORPUS / "codebook.yaml")
+        none = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
+        with zipfile.ZipFile(refiqda.write_qdpx(book, excerpts, none, tmp_path / "p.qdpx")) as archive:
+            qde = archive.read("project.qde")
+        assert qde.count(b"<Case ") == 2
+        back = refiqda.read_qdpx(tmp_path / "p.qdpx")
+        assert back.sources["authority_type"].tolist() == excerpts["authority_type"].tolist()

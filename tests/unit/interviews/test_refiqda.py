@@ -46,7 +46,7 @@ class TestExport:
             qde = archive.read("project.qde")
         schema("Project-mrt2019.xsd").validate(qde.decode("utf-8"))
         assert names[0] == "project.qde" and len(names) == 1 + 22
-        assert qde.count(b"<Case ") == 20  # 22 excerpts, two speakers quoted twice
+        assert qde.count(b"<Case ") == 20  # without a speaker column: 22 excerpts, two speakers quoted twice
         assert b'<User guid="' in qde and b'name="analyst_a"' in qde
 
     def test_exports_are_byte_identical(self, corpus, tmp_path):
@@ -165,3 +165,36 @@ class TestAtlasSample:
         assert refiqda.schema_errors(qde, "project") == []
         (tmp_path / "project.qde").write_bytes(qde)
         assert refiqda.read_codebook(tmp_path / "project.qde").ids()[0] == "commits"
+
+
+class TestStrictCodebookImport:
+    """What would silently give a wrong codebook is one error naming the element's line."""
+
+    def qdc(self, tmp_path, codes: str):
+        path = tmp_path / "book.qdc"
+        path.write_text(
+            f'<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0">\n<Codes>\n{codes}'
+            "</Codes>\n</CodeBook>\n",
+            encoding="utf-8",
+        )
+        return path
+
+    def test_a_section_in_other_digits_is_an_error(self, tmp_path):
+        path = self.qdc(
+            tmp_path,
+            '<Code guid="a" name="One" isCodable="true"><Description>D.\nReport section: ²</Description></Code>\n',
+        )
+        with pytest.raises(DataError, match="digits 0-9") as err:
+            refiqda.read_codebook(path)
+        assert err.value.first.line == 4 and err.value.first.column == "Report section"
+
+    def test_a_duplicate_id_is_an_error_not_renamed(self, tmp_path):
+        one = '<Code guid="{g}" name="{n}" isCodable="true"><Description>D.\nCode id: same</Description></Code>\n'
+        path = self.qdc(tmp_path, one.format(g="a", n="One") + one.format(g="b", n="Two"))
+        with pytest.raises(DataError, match="each code id once") as err:
+            refiqda.read_codebook(path)
+        assert err.value.first.line == 6  # the second Code element
+
+    def test_no_codes_is_an_error(self, tmp_path):
+        with pytest.raises(DataError, match="at least one Code"):
+            refiqda.read_codebook(self.qdc(tmp_path, ""))

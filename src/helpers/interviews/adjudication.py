@@ -1,0 +1,152 @@
+"""Blind double coding, after the coding: where two coders differ, an adjudication file, a consensus coder.
+
+A disagreement is a stretch of one document where, for one code, the two coders' segments
+differ: the segments of both coders for that code are grouped into clusters of overlapping
+(or touching) ranges, and a cluster where the two coders' ranges are not identical is one
+disagreement, listed with its text. The adjudication file (CSV: `segment,decision,note`) decides
+each one: `keep-first` (the first coder's ranges), `keep-second`, `both` (the ranges of either)
+or `neither`. The consensus coder keeps every cluster the coders agree on and the decided ranges.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import Collector, DataError
+from ..core.sourced_csv import LINE, read_csv_lines
+from .documents import SEGMENT_COLUMNS
+
+DECISIONS = ("keep-first", "keep-second", "both", "neither")
+CONSENSUS = "consensus"
+DISAGREEMENT_COLUMNS = ["segment", "document_id", "code", "start", "end", "first", "second", "text"]
+
+
+def _clusters(segments: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
+    """The two coders' segments, each with a cluster number (overlapping ranges of one document and code)."""
+    both = segments[segments["coder"].isin([first, second])].sort_values(["document_id", "code", "start", "end"])
+    both = both.reset_index(drop=True)
+    key = both.groupby(["document_id", "code"], sort=False).ngroup()
+    reach = both.groupby(key, sort=False)["end"].cummax().shift(1)
+    new = (key != key.shift(1)) | (both["start"] > reach)
+    return both.assign(cluster=np.cumsum(new.to_numpy()) - 1)
+
+
+def _ranges(group: pd.DataFrame) -> str:
+    return "; ".join(f"{s}-{e}" for s, e in sorted(set(zip(group["start"], group["end"]))))
+
+
+def disagreements(segments: pd.DataFrame, documents: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
+    """Every stretch where the coders' segments for a code differ, with its text, for adjudication.
+
+    Columns: segment (D1, D2, ... in document, code and position order), document_id, code,
+    start and end of the stretch, each coder's ranges in it ("start-end; ..."; empty: none), text.
+    """
+    texts = dict(zip(documents["document_id"], documents["text"]))
+    clustered = _clusters(segments, first, second)
+    rows = []
+    for _, group in clustered.groupby("cluster", sort=True):
+        mine, theirs = group[group["coder"] == first], group[group["coder"] == second]
+        a, b = _ranges(mine), _ranges(theirs)
+        if a == b:
+            continue
+        doc, start, end = group["document_id"].iloc[0], int(group["start"].min()), int(group["end"].max())
+        rows.append([doc, group["code"].iloc[0], start, end, a, b, texts[doc][start:end]])
+    out = pd.DataFrame(rows, columns=DISAGREEMENT_COLUMNS[1:])
+    out.insert(0, "segment", [f"D{i + 1}" for i in range(len(out))])
+    return out
+
+
+def write_adjudication_template(table: pd.DataFrame, path: Path | str) -> Path:
+    """An adjudication CSV to fill in: one row per disagreement, decision and note empty."""
+    path = Path(path)
+    frame = pd.DataFrame({"segment": table["segment"], "decision": "", "note": ""})
+    frame.to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+def read_adjudication(path: Path | str, table: pd.DataFrame) -> pd.DataFrame:
+    """The adjudication CSV (segment, decision, note), validated: every disagreement decided once."""
+    path = Path(path)
+    frame = read_csv_lines(path, ["segment", "decision"], ["note"])
+    errors = Collector(path)
+    known = set(table["segment"])
+    for line, segment, decision in frame[[LINE, "segment", "decision"]].itertuples(index=False):
+        if segment not in known:
+            errors.add(line, "segment", "a segment of the disagreement table (D1, D2, ...)", segment)
+        if decision not in DECISIONS:
+            errors.add(line, "decision", "one of " + ", ".join(DECISIONS), decision)
+    for line, segment in frame.loc[frame["segment"].duplicated(), [LINE, "segment"]].itertuples(index=False):
+        errors.add(line, "segment", "each segment decided once", segment)
+    for segment in sorted(known - set(frame["segment"]), key=lambda s: int(s[1:])):
+        errors.add(None, "segment", "a decision for every disagreement", f"{segment} missing")
+    errors.raise_if_any()
+    return frame.drop(columns=[LINE]).reset_index(drop=True)
+
+
+def consensus(
+    segments: pd.DataFrame, documents: pd.DataFrame, first: str, second: str, decisions: pd.DataFrame
+) -> pd.DataFrame:
+    """The consensus coder's segments: agreed clusters as they are, disagreements as decided."""
+    clustered = _clusters(segments, first, second)
+    table = disagreements(segments, documents, first, second)
+    decided = dict(zip(zip(table["document_id"], table["code"], table["start"]), table["segment"]))
+    choice = dict(zip(decisions["segment"], decisions["decision"]))
+    keep = []
+    for _, group in clustered.groupby("cluster", sort=True):
+        key = (group["document_id"].iloc[0], group["code"].iloc[0], int(group["start"].min()))
+        decision = choice.get(decided[key], "neither") if key in decided else "keep-first"
+        take = {"keep-first": [first], "keep-second": [second], "both": [first, second], "neither": []}[decision]
+        keep.append(group[group["coder"].isin(take)])
+    out = pd.concat(keep, ignore_index=True) if keep else segments.iloc[0:0]
+    out = out.drop_duplicates(["document_id", "code", "start", "end"]).assign(coder=CONSENSUS)
+    return out[SEGMENT_COLUMNS].sort_values(["document_id", "start", "end", "code"]).reset_index(drop=True)
+
+
+USAGE = "usage: python -m helpers.interviews.adjudication PROJECT.qdpx FIRST SECOND ADJUDICATION.csv OUT.qdpx"
+
+
+def write_consensus(project_path, first: str, second: str, adjudication, out) -> Path:
+    """Read a project holding both coders, apply the adjudication file, write a project of the consensus coder."""
+    from .qdpx_export import write_qdpx
+    from .qdpx_import import read_qdpx
+
+    project = read_qdpx(project_path)
+    documents = project.documents
+    table = disagreements(project.segments, documents, first, second)
+    agreed = consensus(project.segments, documents, first, second, read_adjudication(adjudication, table))
+    none = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
+    return write_qdpx(project.codebook, documents, none, out, "consensus coding", segments=agreed)
+
+
+def main(argv: list[str]) -> int:
+    """The command line: write the consensus coder's project, or say in one line what is wrong."""
+    if len(argv) != 5:
+        print(USAGE, file=sys.stderr)
+        return 2
+    try:
+        path = write_consensus(argv[0], argv[1], argv[2], argv[3], argv[4])
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"wrote {path}")
+    return 0
+
+
+__all__ = [
+    "CONSENSUS",
+    "DECISIONS",
+    "consensus",
+    "disagreements",
+    "main",
+    "read_adjudication",
+    "write_consensus",
+    "write_adjudication_template",
+]
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

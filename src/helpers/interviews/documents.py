@@ -1,0 +1,216 @@
+"""Documents and coded segments: the data model behind every corpus the workbench codes.
+
+A document has an id, its text and attributes (speaker role, authority type, ...). A segment is
+a character range of one document coded with one code by one coder, with an optional memo:
+`document_id, start, end, code, coder, memo`, `start` inclusive and `end` exclusive, counted in
+characters (Unicode code points) of the document text, as REFI-QDA counts them.
+
+A researcher's corpus is a folder: transcripts as `.txt`, `.md` or `.docx` files (the file name
+without its extension is the document id), an optional `documents.csv` (`document_id` plus one
+column per attribute) and optional `segments.csv`. The Local Partnerships excerpts are documents
+too: one excerpt, one document (`excerpt_documents`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import Collector, DataError
+from ..core.sourced_csv import LINE, read_csv_lines
+from .codebook import Codebook
+
+SEGMENT_COLUMNS = ["document_id", "start", "end", "code", "coder", "memo"]
+TEXT_SUFFIXES = (".txt", ".md", ".docx")
+EXCERPT_ATTRIBUTES = ["speaker_role", "authority_type", "section_number"]
+
+
+@dataclass
+class Corpus:
+    """Documents (document_id, text, attributes...) and their segments, validated together."""
+
+    documents: pd.DataFrame
+    segments: pd.DataFrame = field(default_factory=lambda: empty_segments())
+    source: str = ""
+
+    def text(self, document_id: str) -> str:
+        return self.documents.set_index("document_id").loc[document_id, "text"]
+
+    def coders(self) -> list[str]:
+        return list(dict.fromkeys(self.segments["coder"]))
+
+
+def empty_segments() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("start", "end") else object) for c in SEGMENT_COLUMNS})
+
+
+def excerpt_documents(excerpts: pd.DataFrame) -> pd.DataFrame:
+    """The quoted excerpts as documents: one excerpt, one document, its columns as attributes."""
+    out = excerpts.rename(columns={"excerpt_id": "document_id"})
+    return out[["document_id", "text"] + [c for c in out.columns if c not in ("document_id", "text")]]
+
+
+def codings_to_segments(codings: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Excerpt-level codings (coder, excerpt_id, code) as segments spanning their whole document."""
+    used = codings[codings["code"] != ""]
+    length = dict(zip(documents["document_id"], documents["text"].str.len()))
+    return pd.DataFrame(
+        {
+            "document_id": used["excerpt_id"].to_numpy(),
+            "start": np.zeros(len(used), dtype=np.int64),
+            "end": np.array([length[e] for e in used["excerpt_id"]], dtype=np.int64),
+            "code": used["code"].to_numpy(),
+            "coder": used["coder"].to_numpy(),
+            "memo": [""] * len(used),
+        }
+    ).reset_index(drop=True)
+
+
+def segments_to_codings(segments: pd.DataFrame, documents: pd.DataFrame, coders=None) -> pd.DataFrame:
+    """Segments as excerpt-level codings: a coder applied a code to a document where any segment has it.
+
+    Every coder (those of `segments`, or `coders`) counts as having read every document: a
+    document a coder left uncoded gets a row with an empty code.
+    """
+    coders = list(coders) if coders is not None else list(dict.fromkeys(segments["coder"]))
+    pairs = segments[["coder", "document_id", "code"]].drop_duplicates()
+    rows = []
+    for coder in coders:
+        mine = pairs[pairs["coder"] == coder]
+        by_doc = mine.groupby("document_id", sort=False)["code"].agg(list).to_dict()
+        for doc in documents["document_id"]:
+            codes = by_doc.get(doc) or [""]
+            rows.extend((coder, doc, code) for code in codes)
+    return pd.DataFrame(rows, columns=["coder", "excerpt_id", "code"])
+
+
+def validate_segments(
+    segments: pd.DataFrame,
+    documents: pd.DataFrame,
+    codebook: Codebook | None,
+    origin: str,
+    coders=None,
+    where: list | None = None,
+) -> None:
+    """One DataError listing every bad segment: unknown document, code or coder; empty; past the end.
+
+    `where` gives each segment's line (a CSV line or an XML element's line) for the message.
+    """
+    errors = Collector(origin)
+    lengths = dict(zip(documents["document_id"], documents["text"].str.len()))
+    lines = where if where is not None else [None] * len(segments)
+    known_coders = set(coders) if coders is not None else None
+    for line, row in zip(lines, segments[SEGMENT_COLUMNS].itertuples(index=False)):
+        _check_segment(row, line, lengths, codebook, known_coders, errors)
+    errors.raise_if_any()
+
+
+def _check_segment(row, line, lengths, codebook, known_coders, errors: Collector) -> None:
+    doc, start, end, code, coder = row.document_id, row.start, row.end, row.code, row.coder
+    if doc not in lengths:
+        errors.add(line, "document_id", "a document of the corpus", doc)
+    elif end > lengths[doc]:
+        errors.add(line, "end", f"an end at most the length of document '{doc}' ({lengths[doc]} characters)", end)
+    if start < 0:
+        errors.add(line, "start", "a start of 0 or more", start)
+    if end <= start:
+        errors.add(line, "end", f"an end after the start ({start}): a segment of at least one character", end)
+    if codebook is not None and code not in codebook:
+        errors.add(line, "code", "a code of the codebook", code)
+    elif codebook is not None and not codebook[code].codable:
+        errors.add(line, "code", f"a codable code ('{code}' only groups others)", code)
+    if known_coders is not None and coder not in known_coders:
+        errors.add(line, "coder", "a coder of the project: " + ", ".join(sorted(known_coders)), coder)
+
+
+# ---------------------------------------------------------------------------- a folder corpus
+
+
+def read_transcript(path: Path) -> str:
+    """A transcript's text: UTF-8 for .txt and .md; paragraphs joined by newlines for .docx."""
+    if path.suffix.lower() == ".docx":
+        import docx
+        from docx.opc.exceptions import PackageNotFoundError
+
+        try:
+            document = docx.Document(str(path))
+        except (PackageNotFoundError, KeyError, ValueError) as exc:
+            errors = Collector(path)
+            errors.add(None, None, "a Word .docx document", type(exc).__name__)
+            errors.raise_if_any()
+        return "\n".join(p.text for p in document.paragraphs)
+    try:
+        return path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        errors = Collector(path)
+        errors.add(None, None, "UTF-8 text", f"byte {exc.start}: {exc.reason}")
+        errors.raise_if_any()
+        raise  # pragma: no cover
+
+
+def load_corpus_folder(folder: Path | str, codebook: Codebook | None = None) -> Corpus:
+    """A researcher's corpus folder: transcripts, optional documents.csv and segments.csv, validated."""
+    folder = Path(folder)
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES and p.is_file())
+    errors = Collector(folder)
+    if not files:
+        errors.add(None, None, "transcripts as .txt, .md or .docx files in the folder", "none")
+    stems = [p.stem for p in files]
+    for stem in {s for s in stems if stems.count(s) > 1}:
+        errors.add(None, None, "one transcript per document id", f"several files named {stem}.*")
+    errors.raise_if_any()
+    documents = pd.DataFrame({"document_id": stems, "text": [read_transcript(p) for p in files]})
+    attributes = folder / "documents.csv"
+    if attributes.is_file():
+        documents = _with_attributes(documents, attributes)
+    segments = empty_segments()
+    if (folder / "segments.csv").is_file():
+        segments = read_segments_csv(folder / "segments.csv", documents, codebook)
+    return Corpus(documents, segments, str(folder))
+
+
+def _with_attributes(documents: pd.DataFrame, path: Path) -> pd.DataFrame:
+    frame = read_csv_lines(path, ["document_id"])
+    errors = Collector(path)
+    known = set(documents["document_id"])
+    for line, doc in frame[[LINE, "document_id"]].itertuples(index=False):
+        if doc not in known:
+            errors.add(line, "document_id", "the id of a transcript in the folder", doc)
+    for line, doc in frame.loc[frame["document_id"].duplicated(), [LINE, "document_id"]].itertuples(index=False):
+        errors.add(line, "document_id", "each document once", doc)
+    errors.raise_if_any()
+    return documents.merge(frame.drop(columns=[LINE]), on="document_id", how="left").fillna("")
+
+
+def read_segments_csv(path: Path | str, documents: pd.DataFrame, codebook: Codebook | None) -> pd.DataFrame:
+    """`segments.csv` (document_id, start, end, code, coder, optional memo), validated against the corpus."""
+    path = Path(path)
+    frame = read_csv_lines(path, ["document_id", "start", "end", "code", "coder"], ["memo"])
+    errors = Collector(path)
+    for column in ("start", "end"):
+        for line, value in frame.loc[~frame[column].str.fullmatch(r"\d+"), [LINE, column]].itertuples(index=False):
+            errors.add(line, column, "a character offset (a whole number from 0)", value)
+    for line, value in frame.loc[~frame["coder"].str.strip().astype(bool), [LINE, "coder"]].itertuples(index=False):
+        errors.add(line, "coder", "the coder's name", value)
+    errors.raise_if_any()
+    segments = frame.astype({"start": "int64", "end": "int64"})
+    validate_segments(segments, documents, codebook, str(path), where=list(segments[LINE]))
+    return segments[SEGMENT_COLUMNS].reset_index(drop=True)
+
+
+__all__ = [
+    "Corpus",
+    "DataError",
+    "SEGMENT_COLUMNS",
+    "codings_to_segments",
+    "empty_segments",
+    "excerpt_documents",
+    "load_corpus_folder",
+    "read_segments_csv",
+    "read_transcript",
+    "segments_to_codings",
+    "validate_segments",
+]

@@ -1,0 +1,187 @@
+"""What the interview-coding notebook analyses, loaded and checked in one place.
+
+Either the Local Partnerships corpus folder (excerpts, codebook, the report's lists and coders'
+files, each excerpt one document) or a REFI-QDA project (`qdpx`: its sources, codebook and
+coders). Each coder comes with a description of how the coding was made (`coders.yaml` beside
+the codings, or what the project file says), written out as `coders.csv`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..core import parameters
+from ..core.errors import Collector, ParameterError
+from ..core.parameters import resolve
+from ..core.paths import shown
+from ..core.sourced_yaml import load_yaml
+from .codebook import (
+    Codebook,
+    check_example_quotes,
+    check_list_links,
+    codebook_parameter,
+    load_codebook,
+    load_report_lists,
+)
+from .coders import REPORT, RULES, check_coders, collect_codings, human_coders
+from .corpus import load_excerpts, with_speakers
+from .documents import codings_to_segments, excerpt_documents, load_corpus_folder, segments_to_codings
+from .imported import load_project_coding
+from .qdpx_import import read_qdpx
+
+UNITS = ["excerpt", "character"]
+CODER_COLUMNS = ["coder", "label", "made_by", "human", "independent", "description"]
+CODER_FIELDS = ["label", "made_by", "human", "independent", "description"]
+TRUTH = {True: "true", False: "false", "unknown": "unknown"}
+# The rule coder where no coders.yaml describes it: a machine applying the codebook's own rules.
+RULES_DESCRIPTION = {
+    "label": "Keyword rule coder",
+    "made_by": "the codebook's keywords and patterns, applied by the workbench's rule coder",
+    "human": False,
+    "independent": False,
+    "description": "A machine coding, deterministic: a code is applied where one of its rules matches.",
+}
+
+
+@dataclass
+class Study:
+    """The corpus as excerpts (one row per document), the codebook, every coder's codings and segments."""
+
+    excerpts: pd.DataFrame
+    book: Codebook
+    coders: list[str]
+    codings: pd.DataFrame
+    segments: pd.DataFrame
+    described: pd.DataFrame
+    lists: pd.DataFrame | None
+    source: str
+
+    @property
+    def documents(self) -> pd.DataFrame:
+        return excerpt_documents(self.excerpts)
+
+
+def qdpx_parameter(name: str, value) -> Path | None:
+    """A notebook's `qdpx` parameter: None, or an existing .qdpx/.qde file."""
+    if value is None:
+        return None
+    path = resolve(value) if isinstance(value, (str, Path)) and str(value).strip() else None
+    if path is None or not path.is_file() or path.suffix.lower() not in (".qdpx", ".qde"):
+        raise ParameterError(name, value, "None or an existing REFI-QDA project file (.qdpx or .qde)")
+    return path
+
+
+def load_coder_descriptions(path: Path) -> dict[str, dict]:
+    """`coders.yaml`: for each coder, label, made_by, human and independent (true/false/unknown), description."""
+    if not path.is_file():
+        return {}
+    data = load_yaml(path)
+    coders = data.get("coders")
+    errors = Collector(path)
+    if not isinstance(coders, dict):
+        errors.add(data.line_of("coders"), "coders", "a mapping of coder name to description", type(coders).__name__)
+        errors.raise_if_any()
+    out = {}
+    for name, entry in coders.items():
+        line = coders.line_of(name)
+        if not isinstance(entry, dict) or set(entry) != set(CODER_FIELDS):
+            errors.add(line, name, "the fields " + ", ".join(CODER_FIELDS), entry)
+            continue
+        for key in ("human", "independent"):
+            if entry[key] not in TRUTH:
+                errors.add(entry.line_of(key), key, "true, false or unknown", entry[key])
+        out[name] = dict(entry)
+    errors.raise_if_any()
+    return out
+
+
+def describe_coders(coders: list[str], known: dict[str, dict], project: str | dict | None = None) -> pd.DataFrame:
+    """One row per coder: CODER_COLUMNS; a coder from a project file is described by what the file says.
+
+    `project` names the project file all coders come from, or maps coders to their own files.
+    """
+    rows = []
+    for coder in coders:
+        entry = known.get(coder, RULES_DESCRIPTION if coder == RULES else None)
+        where = project.get(coder) if isinstance(project, dict) else project
+        if entry is None:
+            entry = {
+                "label": coder,
+                "made_by": f"coder '{coder}' as named in {where}" if where else coder,
+                "human": "unknown",
+                "independent": "unknown",
+                "description": "Imported from a REFI-QDA project; the file names the user but does not say "
+                "whether the coding was made by a person, or independently of the codebook's author.",
+            }
+        rows.append(
+            {
+                "coder": coder,
+                **{k: entry[k] for k in ("label", "made_by", "description")},
+                "human": TRUTH[entry["human"]],
+                "independent": TRUTH[entry["independent"]],
+            }
+        )
+    return pd.DataFrame(rows, columns=CODER_COLUMNS)
+
+
+def load_study(corpus_dir, codebook, coders, qdpx=None, unit: str = "excerpt") -> Study:
+    """Check the notebook's parameters and load what it analyses (see the module's docstring)."""
+    parameters.choice("unit", unit, UNITS)
+    project_path = qdpx_parameter("qdpx", qdpx)
+    corpus_path = parameters.existing_dir("corpus_dir", corpus_dir)
+    known = load_coder_descriptions(corpus_path / "codings" / "coders.yaml")
+    if project_path is not None:
+        project = read_qdpx(project_path)
+        coded = set(project.segments["coder"])
+        names = [u for u in dict.fromkeys(project.users.values()) if u in coded]
+        names += [c for c in dict.fromkeys(project.segments["coder"]) if c not in names]
+        if len(names) < 2:
+            raise ParameterError("qdpx", shown(project_path), "a project with codings by two or more coders")
+        excerpts = project.sources.copy()
+        codings = segments_to_codings(project.segments, project.documents, names)
+        described = describe_coders(names, {}, project_path.name)
+        return Study(excerpts, project.codebook, names, codings, project.segments, described, None, project_path.name)
+    if not (corpus_path / "excerpts.csv").is_file():
+        return _folder_study(corpus_path, codebook, coders, known)
+    excerpts = load_excerpts(corpus_path)
+    book = load_codebook(codebook_parameter("codebook", codebook), excerpts["excerpt_id"])
+    lists = load_report_lists(corpus_path / "report_lists.csv")
+    check_list_links(book, lists)
+    check_example_quotes(book, excerpts)
+    names = check_coders("coders", coders, [REPORT, RULES, *human_coders(corpus_path / "codings")])
+    codings = collect_codings(names, excerpts, book, corpus_path / "codings")
+    excerpts = with_speakers(corpus_path, excerpts)
+    segments = codings_to_segments(codings, excerpt_documents(excerpts))
+    projects = {c: corpus_path / "codings" / f"{c}.qdpx" for c in names if c not in (REPORT, RULES)}
+    projects = {c: p for c, p in projects.items() if p.is_file()}
+    if projects:  # a coder who worked in a QDA tool: their own segments, not whole excerpts
+        own = [load_project_coding(p, book, excerpts).assign(coder=c) for c, p in projects.items()]
+        segments = pd.concat([segments[~segments["coder"].isin(projects)], *own], ignore_index=True)
+    described = describe_coders(names, known, {c: f"codings/{p.name}" for c, p in projects.items()})
+    return Study(excerpts, book, names, codings, segments, described, lists, corpus_path.name)
+
+
+def _folder_study(corpus_path: Path, codebook, coders, known: dict) -> Study:
+    """A researcher's folder of transcripts with `segments.csv`: its coders, and the rule coder if asked for."""
+    book = load_codebook(codebook_parameter("codebook", codebook))
+    corpus = load_corpus_folder(corpus_path, book)
+    names = check_coders("coders", coders, [RULES, *corpus.coders()])
+    documents = corpus.documents.copy()
+    for column in ("speaker_role", "authority_type"):
+        if column not in documents:
+            documents[column] = ""
+    excerpts = documents.rename(columns={"document_id": "excerpt_id"})
+    segments = corpus.segments[corpus.segments["coder"].isin(names)]
+    if RULES in names:
+        rules = collect_codings([RULES], excerpts, book, corpus_path)
+        segments = pd.concat([segments, codings_to_segments(rules, documents)], ignore_index=True)
+    codings = segments_to_codings(segments, documents, names)
+    known = known or load_coder_descriptions(corpus_path / "coders.yaml")
+    described = describe_coders(names, known, f"{corpus_path.name}/segments.csv")
+    return Study(excerpts, book, names, codings, segments, described, None, corpus_path.name)
+
+
+__all__ = ["CODER_COLUMNS", "UNITS", "Study", "describe_coders", "load_coder_descriptions", "load_study"]
