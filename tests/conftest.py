@@ -14,7 +14,7 @@ from pathlib import Path
 
 from helpers.core import paths
 
-UPSTREAM = ["01_delivery_and_intent", "02_provider_shifts", "03_skills_gaps", "04_interview_coding"]
+UPSTREAM = ["01_delivery_and_intent", "02_provider_shifts", "03_skills_gaps", "04_interview_coding", "06_frameworks"]
 READER = "05_research_report"
 
 

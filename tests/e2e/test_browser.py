@@ -43,7 +43,6 @@ WIDTHS = (1280, 320)
 # Tables laid out by the build's own templates (the provenance footer of every report, the index
 # page), which still need `display:block; max-width:100%; overflow-x:auto` there: left out of the
 # reflow measure until the templates carry it. Every other element must fit at 320 pixels.
-PENDING_BUILD_LAYOUT = {"index.html": "table", "*": ".workbench-footer table"}
 SCREENSHOTS = Path(os.environ.get("WORKBENCH_SCREENSHOTS", "")) if os.environ.get("WORKBENCH_SCREENSHOTS") else None
 
 
@@ -86,14 +85,11 @@ def sideways_scroll(browser, base: str, path: str, width: int) -> list[str]:
     """Problems when the page, at `width` CSS pixels, is wider than the window (it would scroll sideways)."""
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.goto(urljoin(base, path), wait_until="load")
-    pending = ", ".join(v for k, v in PENDING_BUILD_LAYOUT.items() if k in ("*", path))
-    if pending:
-        page.evaluate("(s) => document.querySelectorAll(s).forEach(e => e.style.display = 'none')", pending)
     scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     wide = page.evaluate(
         "() => { const w = document.documentElement.clientWidth;"
         " return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1"
-        " && !e.closest('.workbench-scroll, .jp-OutputArea-output, pre'))"
+        " && !e.closest('.workbench-scroll, .table-scroll, .jp-OutputArea-output, pre'))"
         ".slice(0, 3).map(e => e.tagName + ': ' + (e.textContent || '').slice(0, 50)); }"
     )
     page.close()

@@ -75,7 +75,7 @@ def test_the_confidence_level_is_stated_beside_the_key_intervals(report, built_r
 def test_the_inferred_base_is_called_inferred_wherever_it_appears(report, built_reports) -> None:
     alternatives = read_table(built_reports / "provider-shifts", "base_alternatives.csv", ["base"])
     base = str(int(alternatives["base"].iloc[0]))
-    number = re.compile(rf"(?<![\d.]){base}(?![\d.%])")
+    number = re.compile(rf"(?<![\w.]){base}(?![\w.%])")  # not inside a hash or a longer number
     blocks = [b for blocks in report.values() for b in blocks if number.search(b)]
     assert blocks
     for block in blocks:

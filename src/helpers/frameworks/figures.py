@@ -1,8 +1,8 @@
 """The coverage heatmap and wide tables for the report.
 
 The heatmap tells "covered" from "not covered" by colour and by the number written in every
-cell, so colour is never the only channel: covered cells are Okabe-Ito blue (#0072B2, 5.2:1
-against white) with white numbers, uncovered cells white with black numbers, all outlined in a
+cell, so colour is never the only channel: covered cells are the Government Analysis Function's dark blue
+(#12436D, 10.2:1 against white) with white numbers, uncovered cells white with black numbers, all outlined in a
 grey with 4.5:1 contrast against white. Wide tables scroll inside their own box, so the page
 never scrolls sideways on a narrow screen.
 """
@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import BoundaryNorm, ListedColormap
 
-from ..present.charts import OKABE_ITO
+from ..present.charts import GAF_CATEGORICAL
 from ..present.display import escape, table
 
-COVERED = OKABE_ITO[0]
+COVERED = GAF_CATEGORICAL[0]
 NOT_COVERED = "#FFFFFF"
 GRID = "#767676"
 

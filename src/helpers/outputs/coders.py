@@ -52,9 +52,10 @@ POOLED_THEMES = "(pooled themes)"
 
 
 def _flag(value, errors: Collector, line: int, column: str) -> bool:
+    """True only where the file says true: "unknown" (an imported coder's) claims nothing."""
     text = str(value).strip().lower()
-    if text not in ("true", "false"):
-        errors.add(line, column, "true or false", value)
+    if text not in ("true", "false", "unknown"):
+        errors.add(line, column, "true, false or unknown", value)
     return text == "true"
 
 

@@ -63,6 +63,15 @@ def test_coders_csv_is_read_when_present(tmp_path) -> None:
     assert table["human"].tolist() == [False, True] and table["independent"].tolist() == [False, True]
 
 
+def test_an_imported_coder_of_unknown_kind_is_called_neither_human_nor_independent(tmp_path) -> None:
+    """A coder imported from a QDA project is described from the file: 'unknown' claims nothing."""
+    (tmp_path / "coders.csv").write_text(
+        "coder,label,made_by,human,independent,description\nb,B,user b in the project,unknown,unknown,imported\n"
+    )
+    table, _ = read_coders(tmp_path, ["b"])
+    assert table["human"].tolist() == [False] and table["independent"].tolist() == [False]
+
+
 def test_a_bad_flag_in_coders_csv_names_line_and_column(tmp_path) -> None:
     (tmp_path / "coders.csv").write_text("coder,label,made_by,human,independent,description\nb,x,y,yes,false,z\n")
     with pytest.raises(DataError, match="line 2.*human|human.*line 2"):
