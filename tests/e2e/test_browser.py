@@ -8,60 +8,29 @@ own box. Needs Debian's `chromium` package.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
-import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, serve
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-if CHROMIUM is None:
-    pytest.skip(
-        "chromium not installed: apt-get install chromium (Debian's package) to run the browser tests",
-        allow_module_level=True,
-    )
+require_chromium()
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 PLACEHOLDER_ALT = "No description has been provided for this image"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WIDTHS = (1280, 320)
-# Tables laid out by the build's own templates (the provenance footer of every report, the index
-# page), which still need `display:block; max-width:100%; overflow-x:auto` there: left out of the
-# reflow measure until the templates carry it. Every other element must fit at 320 pixels.
 SCREENSHOTS = Path(os.environ.get("WORKBENCH_SCREENSHOTS", "")) if os.environ.get("WORKBENCH_SCREENSHOTS") else None
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # keep the test output clean
-        pass
 
 
 @pytest.fixture(scope="module")
 def site(built_reports):
     """Every report (built once by the e2e conftest), served on 127.0.0.1."""
-    reports = built_reports
-    handler = functools.partial(_QuietHandler, directory=str(reports))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield reports, f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve(built_reports) as base:
+        yield built_reports, base
 
 
 @pytest.fixture(scope="module")

@@ -7,27 +7,16 @@ import zipfile
 import pandas as pd
 import papermill as pm
 import pytest
+from notebook_runs import run_notebook
 
 from helpers.core import paths
 from helpers.interviews import refiqda
 
 NOTEBOOK = paths.NOTEBOOKS / "04_interview_coding.ipynb"
-KERNEL = "commissioning-workbench"
 
 
 def run(tmp_path, **parameters):
-    out = tmp_path / "out"
-    pm.execute_notebook(
-        str(NOTEBOOK),
-        str(tmp_path / "run.ipynb"),
-        parameters={"output_dir": str(out), **parameters},
-        kernel_name=KERNEL,
-        cwd=str(paths.ROOT),
-        progress_bar=False,
-        request_save_on_cell_execute=False,
-        execution_timeout=300,
-    )
-    return out
+    return run_notebook(NOTEBOOK, tmp_path / "out", tmp_path / "run.ipynb", **parameters)
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,12 @@ import zipfile
 import pandas as pd
 import papermill as pm
 import pytest
+from notebook_runs import run_notebook
 
 from helpers.core import paths
 from helpers.interviews import refiqda
 
 NOTEBOOK = paths.NOTEBOOKS / "06_frameworks.ipynb"
-KERNEL = "commissioning-workbench"
 
 SMALL = {
     "sources.csv": (
@@ -58,18 +58,7 @@ SMALL = {
 
 
 def run(tmp_path, **parameters):
-    out = tmp_path / "out"
-    pm.execute_notebook(
-        str(NOTEBOOK),
-        str(tmp_path / "run.ipynb"),
-        parameters={"output_dir": str(out), **parameters},
-        kernel_name=KERNEL,
-        cwd=str(paths.ROOT),
-        progress_bar=False,
-        request_save_on_cell_execute=False,
-        execution_timeout=300,
-    )
-    return out
+    return run_notebook(NOTEBOOK, tmp_path / "out", tmp_path / "run.ipynb", **parameters)
 
 
 def markdown_outputs(notebook_path) -> str:

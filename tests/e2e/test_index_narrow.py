@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 from helpers.build.render import index_page
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-if CHROMIUM is None:
-    pytest.skip(
-        "chromium not installed: apt-get install chromium (Debian's package) to run the browser tests",
-        allow_module_level=True,
-    )
+require_chromium()
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
@@ -36,7 +30,7 @@ def test_index_does_not_scroll_sideways_at_320_pixels(tmp_path: Path) -> None:
     page_file = tmp_path / "index.html"
     page_file.write_text(index_page([entry], "0123456789ab + uncommitted changes"), encoding="utf-8")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 320, "height": 640})
             page.goto(page_file.as_uri(), wait_until="load")

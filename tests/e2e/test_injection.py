@@ -7,34 +7,22 @@ Debian's `chromium` package.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, serve
 
 from helpers.build import main as build_main
 from helpers.core import paths
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-if CHROMIUM is None:
-    pytest.skip(
-        "chromium not installed: apt-get install chromium (Debian's package) to run the browser tests",
-        allow_module_level=True,
-    )
+require_chromium()
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 LABEL = "Fairly even mix"
 PAYLOAD = "Fairly even mix [click](javascript:alert(1)) ![x](http://127.0.0.1:9/t.png)"
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
 
 
 def evil_survey(tmp_path: Path) -> Path:
@@ -60,12 +48,8 @@ def site(tmp_path_factory):
     )
     reports = tmp_path / "reports"
     assert build_main(["--config", str(config), "--reports", str(reports), "--no-progress"]) == 0
-    handler = functools.partial(_QuietHandler, directory=str(reports))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield reports, f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve(reports) as base:
+        yield reports, base
 
 
 def test_the_payload_reached_the_report_as_text(site) -> None:
@@ -79,7 +63,7 @@ def test_the_payload_reached_the_report_as_text(site) -> None:
 def test_no_script_url_and_no_request_outside_the_page(site, path: str) -> None:
     reports, base = site
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
             requests: list[str] = []

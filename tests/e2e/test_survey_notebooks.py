@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from notebook_runs import run_notebook
 from scipy import stats
 from statsmodels.stats.proportion import multinomial_proportions_confint, proportion_confint
 
@@ -25,7 +26,6 @@ from helpers.core import paths
 
 papermill = pytest.importorskip("papermill")
 
-KERNEL = "commissioning-workbench"
 NOTEBOOKS = {"01": "01_delivery_and_intent.ipynb", "02": "02_provider_shifts.ipynb", "03": "03_skills_gaps.ipynb"}
 LIKERT = ["None", "Fewer", "Same", "More", "Many more"]
 LOCALIS_D = [
@@ -192,18 +192,7 @@ def write_micro(folder: Path) -> tuple[Path, pd.DataFrame]:
 
 
 def run(notebook: str, out: Path, **params) -> Path:
-    papermill.execute_notebook(
-        str(paths.NOTEBOOKS / notebook),
-        str(out / "executed.ipynb"),
-        parameters={"output_dir": str(out), **params},
-        kernel_name=KERNEL,
-        cwd=str(paths.ROOT),
-        progress_bar=False,
-        request_save_on_cell_execute=False,
-        execution_timeout=300,
-        log_output=False,
-    )
-    return out
+    return run_notebook(paths.NOTEBOOKS / notebook, out, **params)
 
 
 @pytest.fixture(scope="module")

@@ -83,6 +83,18 @@ def proportion_interval(
     return estimate, float(low), float(high)
 
 
+def share_row(
+    count: int, base: int, confidence: float = 0.95, method: str = "wilson", population_size: int | None = None
+) -> dict:
+    """count, base, share and its interval, without and with the FPC (NaN without a population size)."""
+    est, low, high = proportion_interval(count, base, confidence, method)
+    row = {"count": count, "base": int(base), "share": est, "ci_low": low, "ci_high": high}
+    row["ci_low_fpc"] = row["ci_high_fpc"] = math.nan
+    if population_size is not None:
+        _, row["ci_low_fpc"], row["ci_high_fpc"] = proportion_interval(count, base, confidence, method, population_size)
+    return row
+
+
 def proportions_table(
     counts: pd.Series, base: int, confidence: float = 0.95, method: str = "wilson", population_size: int | None = None
 ) -> pd.DataFrame:
@@ -91,24 +103,10 @@ def proportions_table(
     `counts` is indexed by option; every share is count/base (for a tick-all question the shares
     add to more than 1).
     """
-    rows = []
-    for option, count in counts.items():
-        est, low, high = proportion_interval(int(count), base, confidence, method)
-        row = {
-            "option": option,
-            "count": int(count),
-            "base": int(base),
-            "share": est,
-            "ci_low": low,
-            "ci_high": high,
-            "ci_low_fpc": math.nan,
-            "ci_high_fpc": math.nan,
-        }
-        if population_size is not None:
-            _, row["ci_low_fpc"], row["ci_high_fpc"] = proportion_interval(
-                int(count), base, confidence, method, population_size
-            )
-        rows.append(row)
+    rows = [
+        {"option": option, **share_row(int(count), base, confidence, method, population_size)}
+        for option, count in counts.items()
+    ]
     return pd.DataFrame(
         rows, columns=["option", "count", "base", "share", "ci_low", "ci_high", "ci_low_fpc", "ci_high_fpc"]
     )

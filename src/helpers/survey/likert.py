@@ -20,7 +20,7 @@ from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
-from ..stats.proportions import fpc_factor, proportion_interval
+from ..stats.proportions import fpc_factor, proportion_interval, share_row
 from .folder import Survey
 from .reconciliation import infer_grid_base
 from .respondents import SEPARATOR
@@ -143,25 +143,10 @@ def share_table(
     counts: pd.DataFrame, options, confidence: float = 0.95, method: str = "wilson", population_size: int | None = None
 ) -> pd.DataFrame:
     """The share of each item's base choosing any of `options`, with intervals without and with the FPC."""
-    rows = []
-    for item, row in counts.iterrows():
-        x, n = int(row[list(options)].sum()), int(row.sum())
-        est, low, high = proportion_interval(x, n, confidence, method)
-        entry = {
-            "item": item,
-            "count": x,
-            "base": n,
-            "share": est,
-            "ci_low": low,
-            "ci_high": high,
-            "ci_low_fpc": math.nan,
-            "ci_high_fpc": math.nan,
-        }
-        if population_size is not None:
-            _, entry["ci_low_fpc"], entry["ci_high_fpc"] = proportion_interval(
-                x, n, confidence, method, population_size
-            )
-        rows.append(entry)
+    rows = [
+        {"item": item, **share_row(int(row[list(options)].sum()), int(row.sum()), confidence, method, population_size)}
+        for item, row in counts.iterrows()
+    ]
     return pd.DataFrame(rows)
 
 
