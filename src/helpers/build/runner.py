@@ -116,8 +116,11 @@ class Builder:
         only: list[str] | None,
         progress: bool = True,
         fork_kernels: bool = True,
+        dask: str | None = None,
     ):
         self.config = config
+        self.dask = dask  # a Dask scheduler address or local:N (helpers.build.distributed)
+        self.cluster = None  # while the stale jobs run on Dask: the object whose execute() runs each
         self.fork_kernels = fork_kernels
         self.manager_class = None  # set while a fork server runs
         self.reports = reports
@@ -278,7 +281,15 @@ class Builder:
         if stale:
             self.commit = git_commit()
             self.packages = package_versions()
-            outcomes.update(self.run_parallel(stale, jobs, keys))
+            if self.dask:
+                from .distributed import run_on_cluster
+
+                on_cluster = run_on_cluster(self, stale, jobs, keys)
+                if on_cluster is None:  # refused before any job ran
+                    return 2
+                outcomes.update(on_cluster)
+            else:
+                outcomes.update(self.run_parallel(stale, jobs, keys))
         self.write_index(jobs)
         self.summary([outcomes[j.name] for j in selected])
         return 1 if any(o.status == "failed" for o in outcomes.values()) else 0
@@ -311,7 +322,7 @@ class Builder:
                     staging = self.reports / STAGING / job.output
                     shutil.rmtree(staging, ignore_errors=True)
                     staging.mkdir(parents=True)
-                    outcome = self.execute(job, staging, keys[job.name])
+                    outcome = (self.cluster or self).execute(job, staging, keys[job.name])
             except Exception as exc:  # a bug in the build itself: report it, keep the others going
                 import traceback
 
@@ -341,8 +352,9 @@ class Builder:
                 -cells.get(j.name, 0),
             ),
         )
-        server = self.start_fork_server(stale)
-        self.warm_up()  # the main thread's own imports and templates, while the server preloads
+        server = None if self.cluster else self.start_fork_server(stale)
+        if not self.cluster:
+            self.warm_up()  # the main thread's own imports and templates, while the server preloads
         if server:
             try:
                 server.wait_ready()
@@ -453,6 +465,8 @@ class Builder:
                     f"(executed notebook kept in {paths.shown(self.reports / FAILED)}/)",
                     file=sys.stderr,
                 )
+            elif o.message:  # a built job's note: retried after its Dask worker died
+                print(f"NOTE {o.job.name}: {o.message}")
         built = sum(o.status == "built" for o in outcomes)
         failed = sum(o.status == "failed" for o in outcomes)
         print(
@@ -569,6 +583,11 @@ def main(argv: list[str] | None = None) -> int:
         help="start every kernel from scratch instead of forking it from a preloaded parent",
     )
     parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run the stale jobs on a Dask cluster: a scheduler address (tcp://host:8786) or local:N worker processes",
+    )
+    parser.add_argument(
         "--refresh-notebooks", action="store_true", help="re-run notebooks/ in place with their defaults instead"
     )
     args = parser.parse_args(argv)
@@ -582,5 +601,6 @@ def main(argv: list[str] | None = None) -> int:
         args.only,
         progress=not args.no_progress,
         fork_kernels=not args.fresh_kernels,
+        dask=args.dask,
     )
     return builder.run()
