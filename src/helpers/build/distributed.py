@@ -90,14 +90,17 @@ class Cluster:
                 raise ClusterRefused(
                     f"--dask {address}: 'local:' takes a whole number of worker processes, say local:2"
                 )
-            # No retry by the scheduler when a worker dies: the build retries once itself, and says so.
-            with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+            # No retry by the scheduler when a worker dies: the build retries once itself, and says so. No
+            # statistical profiler sampling the worker's threads every 10 ms while it renders.
+            settings = {"distributed.scheduler.allowed-failures": 0, "distributed.worker.profile.enabled": False}
+            with dask.config.set(settings):
                 self.local = LocalCluster(
                     n_workers=int(count),
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
                     silence_logs=logging.ERROR,
+                    preload=[worker.__name__],  # warm up as each worker starts
                 )
             self.address = f"{address} ({self.local.scheduler_address})"
             return Client(self.local)

@@ -14,6 +14,8 @@ import json
 import os
 import platform
 import shutil
+import threading
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from .cache import data_inputs, notebook_fingerprint
 from .runner import RECORD, Builder, Outcome
 
 FORK_SERVER = None  # this worker's preloaded kernel parent, started by the client's worker plugin
+_READY = threading.Lock()  # the server answers "ready" once: one thread waits for it, the others after it
 
 
 def environment() -> dict:
@@ -30,6 +33,7 @@ def environment() -> dict:
 
     The helpers hash is taken twice: as loaded by this process and as on disk now (a worker started
     before the source changed would render with the old code while its kernels import the new).
+    Taken afresh for the check at the start of a build; each job checks the copy `known_environment` keeps.
     """
     packages = {}
     for dist in metadata.distributions():
@@ -42,6 +46,12 @@ def environment() -> dict:
         "helpers (on disk)": helpers_hash.__wrapped__(),
         "packages": dict(sorted(packages.items())),
     }
+
+
+@cache
+def known_environment() -> dict:
+    """This process's environment as first seen (about 0.1 s to take: once per worker process, not per job)."""
+    return environment()
 
 
 def differences(ours: dict, theirs: dict) -> list[str]:
@@ -105,6 +115,16 @@ class _JobOnWorker(Builder):
         return Outcome(job, "failed", 0.0, message)
 
 
+def warm_up() -> None:
+    """The imports and templates a first job would load (papermill alone takes seconds), ahead of it."""
+    Builder.warm_up()
+
+
+def dask_setup(worker) -> None:  # noqa: ARG001  (Dask's preload hook: `dask worker --preload helpers.build.worker`)
+    """Warm up in the background as the worker starts, so its first job does not wait for the imports."""
+    threading.Thread(target=warm_up, name="workbench-warm-up", daemon=True).start()
+
+
 def here(path: str | Path, client_root: str) -> Path:
     """A client path as this machine has it: inside the client's project, the same place in this one."""
     path = Path(path)
@@ -121,7 +141,8 @@ def kernel_manager():
     from . import kernels
 
     try:
-        FORK_SERVER.wait_ready()
+        with _READY:
+            FORK_SERVER.wait_ready()
     except Exception:  # noqa: BLE001  (fresh kernels still work)
         return None
     return kernels.kernel_manager_class(FORK_SERVER)
@@ -139,7 +160,7 @@ def worker_address() -> str:
 def run_job(spec: dict) -> dict:
     """Run one job as the local build would; return its outcome and output files with their SHA-256."""
     address = worker_address()
-    problems = differences(spec["environment"], environment())
+    problems = differences(spec["environment"], known_environment())
     if problems:
         more = f" (and {len(problems) - 1} more differences)" if len(problems) > 1 else ""
         return {"status": "refused", "worker": address, "message": f"worker {address} has {problems[0]}{more}"}
