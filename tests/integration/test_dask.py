@@ -24,10 +24,12 @@ KERNEL = {"name": "commissioning-workbench", "display_name": "Python (commission
 
 # A tiny report: reads a data file, scales its total, writes results.csv. It fails when `scale` equals
 # `fail_on`; the first time it runs with `kill_marker` set, it kills the Dask worker that runs it
-# (the ancestor of its kernel whose parent is `client_pid`, the process holding the cluster). The
-# marker is given as "marker:PATH": a plain path would count as an input file, whose change is refused.
+# (the ancestor of its kernel whose parent is `client_pid`, the process holding the cluster); with
+# `scheduler_pid`, it kills the Dask scheduler (if still running) at its end. The marker is given as "marker:PATH": a
+# plain path would count as an input file, whose change the workers refuse.
 PARAMETERS = (
-    'data_file = "numbers.txt"\nscale = 1.0\nfail_on = -1.0\nkill_marker = ""\nclient_pid = 0\noutput_dir = "out"'
+    'data_file = "numbers.txt"\nscale = 1.0\nfail_on = -1.0\nkill_marker = ""\nclient_pid = 0\nscheduler_pid = 0\n'
+    'output_dir = "out"'
 )
 BODY = [
     "from pathlib import Path\n"
@@ -44,6 +46,8 @@ BODY = [
     "    os.kill(worker.pid, signal.SIGKILL)\n"
     "    signal.pause()  # this kernel goes down with its worker",
     "assert scale != fail_on, f'scale {scale} is refused'",
+    "if scheduler_pid:\n    import contextlib, os, signal\n"
+    "    with contextlib.suppress(ProcessLookupError):\n        os.kill(scheduler_pid, signal.SIGKILL)",
 ]
 
 
@@ -210,3 +214,39 @@ def test_outputs_that_do_not_match_their_hashes_are_not_swapped_in(project: Path
 def test_the_core_stack_never_imports_distributed() -> None:
     code = "import sys, helpers.build, helpers.build.runner; sys.exit('distributed' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=paths.ROOT).returncode == 0
+
+
+def test_a_lost_scheduler_stops_the_build_and_leaves_reports_whole(project: Path, capsys) -> None:
+    """The scheduler and worker are separate processes, as on a real cluster; a job kills the scheduler."""
+    assert build(project) == 0
+    before = snapshot(project / "reports")
+    info = project / "scheduler.json"
+    env = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"}
+    dask_cli = Path(sys.executable).parent / "dask"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
+    scheduler = subprocess.Popen(
+        [dask_cli, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", info],
+        **quiet,
+    )
+    worker = subprocess.Popen(
+        [dask_cli, "worker", "--scheduler-file", info, "--nthreads", "1", "--no-dashboard"], **quiet
+    )
+    try:
+        with Client(scheduler_file=str(info), timeout="60s") as client:
+            client.wait_for_workers(1, timeout=120)
+            address = client.scheduler.address
+        configure(project, scheduler_pid=scheduler.pid)
+        assert build(project, "--dask", address) == 1
+    finally:
+        for process in (worker, scheduler):
+            process.kill()
+            process.wait()
+    err = capsys.readouterr().err
+    assert f"Build stopped: the Dask scheduler at {address} was lost" in err
+    assert "Run the build again" in err
+    # The reports are as they were (the index only says which jobs failed); the worker, which outlived its
+    # scheduler, may have left its job's files in .staging/, which the next build clears.
+    after = {k: v for k, v in snapshot(project / "reports").items() if not k.startswith(".staging/")}
+    assert after == before | {"index.html": after["index.html"]}
+    assert build(project) == 0
+    assert "2 built" in capsys.readouterr().out

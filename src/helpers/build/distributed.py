@@ -224,11 +224,27 @@ class Cluster:
         return outcome
 
 
+def quiet_logs() -> dict[str, int]:
+    """Silence distributed's loggers (their errors are the build's to report, in one line each); their levels."""
+    names = ["distributed"] + [n for n in logging.root.manager.loggerDict if n.startswith("distributed.")]
+    levels = {name: logging.getLogger(name).level for name in names}
+    for name in names:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    return levels
+
+
+def restore_logs(levels: dict[str, int]) -> None:
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+
+
 def run_on_cluster(builder: Builder, stale: list[Job], jobs: list[Job], keys: dict[str, str]) -> dict | None:
     """The outcomes of the stale jobs run on the cluster `builder.dask` names; None when it is refused."""
+    levels = quiet_logs()
     try:
         cluster = Cluster(builder, jobs, builder.dask)
     except ClusterRefused as exc:
+        restore_logs(levels)
         print(f"Build refused: {exc}; no report was touched.", file=sys.stderr)
         return None
     try:
@@ -243,6 +259,7 @@ def run_on_cluster(builder: Builder, stale: list[Job], jobs: list[Job], keys: di
     finally:
         builder.cluster = None
         cluster.close()
+        restore_logs(levels)
     if cluster.lost:
         unfinished = sum(o.status == "failed" and "not " in o.message[:13] for o in outcomes.values())
         print(
