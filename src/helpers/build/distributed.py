@@ -12,6 +12,7 @@ an optional extra (`pip install -e .[dask]`).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import shutil
 import sys
@@ -81,6 +82,7 @@ class Cluster:
         self.builder, self.jobs, self.address = builder, jobs, address
         self.local: LocalCluster | None = None
         self.lost = ""  # why the build stopped, once the scheduler is gone
+        self.fingerprints: dict[Path, str] = {}
         self.client = self.connect(address)
         self.environment = worker.environment()
 
@@ -183,8 +185,10 @@ class Cluster:
     def spec(self, job: Job, key: str) -> dict:
         """All a worker needs to run the job as the local build would, and to check it has the same inputs."""
         builder = self.builder
+        if job.notebook not in self.fingerprints:  # as planned: a notebook edited mid-build is refused by the worker
+            self.fingerprints[job.notebook] = notebook_fingerprint(job.notebook)
         return {
-            "job": job,
+            "job": dataclasses.replace(job, sweep={}),  # the sweep's values: all of them, in every job
             "key": key,
             "root": str(paths.ROOT),
             "config": str(builder.config),
@@ -192,15 +196,15 @@ class Cluster:
             "commit": builder.commit,
             "packages": builder.packages,
             "environment": self.environment,
-            "fingerprint": notebook_fingerprint(job.notebook),
+            "fingerprint": self.fingerprints[job.notebook],
             "data": data_inputs(job.parameters, job.inputs, builder.base),
             "needs": self.needed(job),
         }
 
     def needed(self, job: Job) -> dict[str, dict]:
         """The current reports of the jobs this one reads, for a worker that does not share reports/."""
-        out = {}
-        for dep in expand_needs(job, self.jobs):
+        out: dict[str, dict] = {}
+        for dep in expand_needs(job, self.jobs) if job.needs else []:
             key = self.builder.recorded_key(dep)
             if key is not None:
                 out[dep.output] = {"key": key, "files": worker.read_tree(self.builder.reports / dep.output)}
