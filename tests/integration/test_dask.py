@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -250,3 +253,25 @@ def test_a_lost_scheduler_stops_the_build_and_leaves_reports_whole(project: Path
     assert after == before | {"index.html": after["index.html"]}
     assert build(project) == 0
     assert "2 built" in capsys.readouterr().out
+
+
+def test_a_client_killed_mid_build_leaves_reports_whole_and_the_next_build_completes_it(project: Path) -> None:
+    assert build(project) == 0
+    configure(project, fail_on=5.0)  # a new parameter value: every report is stale
+    started = time.time()
+    command = [sys.executable, "-m", "helpers.build", "--config", str(project / "reports.yaml")]
+    command += ["--reports", str(project / "reports"), "--no-progress", "--dask", "local:2"]
+    client = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    records = [project / "reports" / f"tiny-{scale}" / "build.json" for scale in ("1.0", "2.0")]
+    try:  # kill it as soon as it has swapped a first report in (or when it ends on its own)
+        while client.poll() is None and not any(r.exists() and r.stat().st_mtime >= started for r in records):
+            time.sleep(0.01)
+    finally:
+        client.send_signal(signal.SIGKILL)
+        client.wait()
+    assert client.returncode == -signal.SIGKILL  # killed, not ended: it still had its cluster to close
+    for record in records:  # each report is a whole one, old or new
+        assert json.loads(record.read_text())["parameters"].get("fail_on") in (None, 5.0)
+    assert build(project) == 0
+    assert all(json.loads(r.read_text())["parameters"]["fail_on"] == 5.0 for r in records)
+    assert total(project, "tiny-2.0") == "total,12.0"
