@@ -124,8 +124,11 @@ class Builder:
         progress: bool = True,
         fork_kernels: bool = True,
         wait: bool = False,
+        dask: str | None = None,
     ):
         self.config = config
+        self.dask = dask  # a Dask scheduler address or local:N (helpers.build.distributed)
+        self.cluster = None  # while the stale jobs run on Dask: the object whose execute() runs each
         self.fork_kernels = fork_kernels
         self.manager_class = None  # set while a fork server runs
         self.reports = reports
@@ -375,7 +378,15 @@ class Builder:
         if stale:
             self.commit = git_commit()
             self.packages = package_versions()
-            outcomes.update(self.run_parallel(stale, jobs, keys))
+            if self.dask:
+                from .distributed import run_on_cluster
+
+                on_cluster = run_on_cluster(self, stale, jobs, keys)
+                if on_cluster is None:  # refused before any job ran
+                    return 2
+                outcomes.update(on_cluster)
+            else:
+                outcomes.update(self.run_parallel(stale, jobs, keys))
         index_problem = self.write_index(jobs, outcomes)
         self.summary([outcomes[j.name] for j in selected], index_problem)
         return 1 if index_problem or any(o.status == "failed" for o in outcomes.values()) else 0
@@ -420,7 +431,7 @@ class Builder:
         staging = self.reports / STAGING / job.output
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
-        return self.execute(job, staging, needs_read)
+        return (self.cluster or self).execute(job, staging, needs_read)
 
     def run_parallel(self, stale: list[Job], jobs: list[Job], keys: dict[str, str]) -> dict[str, Outcome]:
         from tqdm import tqdm
@@ -471,8 +482,9 @@ class Builder:
                 -cells.get(j.name, 0),
             ),
         )
-        server = self.start_fork_server(stale)
-        self.warm_up()  # the main thread's own imports and templates, while the server preloads
+        server = None if self.cluster else self.start_fork_server(stale)
+        if not self.cluster:
+            self.warm_up()  # the main thread's own imports and templates, while the server preloads
         if server:
             try:
                 server.wait_ready()
@@ -589,6 +601,8 @@ class Builder:
             if o.status == "failed":
                 kept = f" ({o.kept})" if o.kept else ""
                 print(f"FAILED {o.job.name}: {o.message}{kept}", file=sys.stderr)
+            elif o.message:  # a built job's note: retried after its Dask worker died
+                print(f"NOTE {o.job.name}: {o.message}")
         if index_problem:
             print(f"FAILED index: {index_problem}", file=sys.stderr)
         built = sum(o.status == "built" for o in outcomes)
@@ -715,6 +729,11 @@ def main(argv: list[str] | None = None) -> int:
         help="start every kernel from scratch instead of forking it from a preloaded parent",
     )
     parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run the stale jobs on a Dask cluster: a scheduler address (tcp://host:8786) or local:N worker processes",
+    )
+    parser.add_argument(
         "--refresh-notebooks", action="store_true", help="re-run notebooks/ in place with their defaults instead"
     )
     parser.add_argument("--list", action="store_true", help="list every job and whether it is up to date, and why not")
@@ -734,6 +753,7 @@ def main(argv: list[str] | None = None) -> int:
         progress=not args.no_progress,
         fork_kernels=not args.fresh_kernels,
         wait=args.wait,
+        dask=args.dask,
     )
     if args.list:
         return builder.list_jobs()
