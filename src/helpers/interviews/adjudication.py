@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core.csvout import write_csv
 from ..core.errors import Collector, DataError
 from ..core.sourced_csv import LINE, read_csv_lines
 from .documents import SEGMENT_COLUMNS
@@ -64,7 +65,7 @@ def write_adjudication_template(table: pd.DataFrame, path: Path | str) -> Path:
     """An adjudication CSV to fill in: one row per disagreement, decision and note empty."""
     path = Path(path)
     frame = pd.DataFrame({"segment": table["segment"], "decision": "", "note": ""})
-    frame.to_csv(path, index=False, lineterminator="\n")
+    write_csv(frame, path)
     return path
 
 
