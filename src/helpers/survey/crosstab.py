@@ -14,6 +14,7 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
+from ..stats.models import log_odds_rows
 from .schema import SurveySpec
 
 MONTE_CARLO_TABLES = 20000
@@ -136,19 +137,8 @@ def logistic_regression(
         except (PerfectSeparationWarning, ConvergenceWarning, np.linalg.LinAlgError) as exc:
             info["problem"] = f"the model did not converge ({type(exc).__name__})"
             return pd.DataFrame(columns=columns), info
-    ci = fit.conf_int()
     rows = [
-        {
-            "option": o,
-            "log_odds_ratio": float(fit.params[o]),
-            "se": float(fit.bse[o]),
-            "ci_low": float(ci.loc[o, 0]),
-            "ci_high": float(ci.loc[o, 1]),
-            "odds_ratio": float(np.exp(fit.params[o])),
-            "p_value": float(fit.pvalues[o]),
-            "respondents": int(table.loc[o].sum()),
-        }
-        for o in levels[1:]
+        {**row, "respondents": int(table.loc[row["option"]].sum())} for row in log_odds_rows(fit, levels[1:], "option")
     ]
     info["lr_p_value"] = float(fit.llr_pvalue)
     return pd.DataFrame(rows, columns=columns), info

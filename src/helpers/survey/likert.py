@@ -20,6 +20,7 @@ from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
+from ..stats.models import log_odds_rows
 from ..stats.proportions import fpc_factor, proportion_interval, share_row
 from .folder import Survey
 from .reconciliation import infer_grid_base
@@ -262,19 +263,7 @@ def proportional_odds(ratings: pd.DataFrame, items, options, groups=None) -> tup
             "the model did not converge to finite estimates (an item's answers are separated from another's)"
         )
         return pd.DataFrame(columns=columns), info
-    ci = fit.conf_int()
-    rows = [
-        {
-            "item": name,
-            "log_odds_ratio": float(fit.params[name]),
-            "se": float(fit.bse[name]),
-            "ci_low": float(ci.loc[name, 0]),
-            "ci_high": float(ci.loc[name, 1]),
-            "odds_ratio": float(np.exp(fit.params[name])),
-            "p_value": float(fit.pvalues[name]),
-        }
-        for name in items[1:]
-    ]
+    rows = log_odds_rows(fit, items[1:], "item")
     info["log_likelihood"] = float(fit.llf)
     return pd.DataFrame(rows, columns=columns), info
 
