@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -280,11 +281,11 @@ def _variants(raw, name: str, params, sweep, label: str, errors: Collector) -> l
 
 def _check_together(jobs: list[Job], errors: Collector) -> None:
     """Names and outputs unique, outputs usable as folder names, needs naming jobs."""
-    names = [j.name for j in jobs]
-    outputs = [j.output for j in jobs]
+    names = Counter(j.name for j in jobs)
+    outputs = Counter(j.output for j in jobs)
     known = set(names) | {j.base for j in jobs}
     for job in jobs:
-        if names.count(job.name) > 1 or outputs.count(job.output) > 1:
+        if names[job.name] > 1 or outputs[job.output] > 1:
             errors.add(job.line, "name", "unique job names and outputs", job.name)
         if not all(ch.isalnum() or ch in "-_." for ch in job.output) or job.output.startswith(("_", ".")):
             errors.add(
@@ -316,11 +317,13 @@ def _refuse_cycles(jobs: list[Job], errors: Collector) -> None:
                 )
             errors.raise_if_any()
         done.update(j.name for j in ready)
-        pending = [j for j in pending if j not in ready]
+        pending = [j for j in pending if j.name not in done]  # by name: comparing whole jobs is slow
 
 
 def expand_needs(job: Job, jobs: list[Job]) -> list[Job]:
     """The jobs `job` needs: each named one exactly, and every variant of a swept job named by its base name."""
+    if not job.needs:  # most jobs of a large sweep: no scan of the others
+        return []
     return [j for j in jobs if j is not job and j.base != job.base and (j.name in job.needs or j.base in job.needs)]
 
 

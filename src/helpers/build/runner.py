@@ -371,9 +371,11 @@ class Builder:
             return 2
         stale = [j for j in selected if j.name in stale_reasons_]
         self.reasons = {j.name: stale_reasons_[j.name] for j in stale}
-        outcomes = {j.name: Outcome(j, "up to date") for j in selected if j not in stale}
+        outcomes = {j.name: Outcome(j, "up to date") for j in selected if j.name not in self.reasons}
         for job in selected:
-            if job not in stale:  # its report matches the current inputs: an older failure no longer applies
+            if (
+                job.name not in self.reasons
+            ):  # its report matches the current inputs: an older failure no longer applies
                 self.clear_failure(job)
         if stale:
             self.commit = git_commit()

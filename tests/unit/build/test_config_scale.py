@@ -1,0 +1,71 @@
+"""Planning a large sweep stays linear: jobs are found by name, never compared whole with each other.
+
+A job carries its parameters and the sweep's values, so comparing two jobs compares all of them;
+doing that for every pair made a 10,000-job sweep take minutes to plan (docs/scaling.md).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers.build import config
+from helpers.build.config import Job, expand_needs, load_config
+from helpers.core.errors import DataError
+
+
+def sweep_project(folder: Path, n: int) -> Path:
+    notebook = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "id": "p",
+                "metadata": {"tags": ["parameters"]},
+                "source": 'x = 1\noutput_dir = "out"\n',
+            },
+            {"cell_type": "code", "id": "c", "metadata": {}, "source": "print(x)\n"},
+        ],
+        "metadata": {"kernelspec": {"name": "commissioning-workbench"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    (folder / "n.ipynb").write_text(json.dumps(notebook))
+    values = ", ".join(str(i) for i in range(n))
+    (folder / "reports.yaml").write_text(
+        f"jobs:\n  - name: sweep\n    notebook: n.ipynb\n    sweep:\n      x: [{values}]\n"
+        "  - name: reader\n    notebook: n.ipynb\n    needs: [sweep]\n"
+    )
+    return folder / "reports.yaml"
+
+
+def test_loading_a_sweep_never_compares_whole_jobs(tmp_path, monkeypatch) -> None:
+    compared = []
+    monkeypatch.setattr(Job, "__eq__", lambda self, other: compared.append(1) or self is other)
+    jobs = load_config(sweep_project(tmp_path, 300))
+    assert len(jobs) == 301
+    assert compared == []
+
+
+def test_a_job_without_needs_does_not_scan_the_others() -> None:
+    class Untouchable(list):
+        def __iter__(self):
+            raise AssertionError("scanned the job list")
+
+    job = Job("a", Path("n.ipynb"), "a", "a", "g", "", {})
+    assert expand_needs(job, Untouchable()) == []
+
+
+def test_the_reader_still_needs_every_variant(tmp_path) -> None:
+    jobs = load_config(sweep_project(tmp_path, 5))
+    reader = next(j for j in jobs if j.name == "reader")
+    assert [j.name for j in expand_needs(reader, jobs)] == [j.name for j in jobs if j.base == "sweep"]
+    assert config.select(jobs, ["sweep"])[0] == [j for j in jobs if j.base == "sweep"]
+
+
+def test_duplicate_names_are_still_refused(tmp_path) -> None:
+    path = sweep_project(tmp_path, 2)
+    path.write_text(path.read_text() + "  - name: reader\n    notebook: n.ipynb\n")
+    with pytest.raises(DataError, match="unique job names"):
+        load_config(path)
