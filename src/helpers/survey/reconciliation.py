@@ -125,13 +125,17 @@ def base_search(figures: pd.DataFrame, bases) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["base", *figures["label"], "matches", "all_match"])
 
 
+# The widest search for a grid question's base: every base from 1 up to this many respondents.
+BASE_SEARCH_LIMIT = 1000
+
+
 def infer_grid_base(
     survey: Survey, qid: str, search_range: tuple[int, int] | None = None
 ) -> tuple[int | None, pd.DataFrame, list[int]]:
     """The base that reproduces every published percentage of a grid question, if exactly one does.
 
     Returns (base or None, the search table over `search_range` (shown to readers), and every base
-    from 1 to 1000 that fits all the figures, to show whether the answer is unique).
+    from 1 to BASE_SEARCH_LIMIT that fits all the figures, to show whether the answer is unique).
     """
     figures = likert_percent_figures(survey, qid)
     table = survey.likert_table(qid)
@@ -142,7 +146,7 @@ def infer_grid_base(
     search = base_search(figures, range(search_range[0], search_range[1] + 1))
     if figures.empty:
         return None, search, []
-    everywhere = base_search(figures, range(1, 1001))
+    everywhere = base_search(figures, range(1, BASE_SEARCH_LIMIT + 1))
     fitting = everywhere.loc[everywhere["all_match"], "base"].astype(int).tolist()
     # a base below the largest row total cannot be the number who answered the grid
     fitting = [b for b in fitting if b >= int(row_totals.max())]
