@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..core.errors import Collector
+
 
 def answered_base(survey, qid: str) -> tuple[int, str]:
     """The base of a question's shares and where it comes from.
@@ -14,4 +16,11 @@ def answered_base(survey, qid: str) -> tuple[int, str]:
         return int(q.answered), f"answered the question, {source}"
     if q.type == "single":
         return int(survey.question_counts(qid).sum()), "the sum of the counts: the source prints no answered count"
-    raise ValueError(f"question '{qid}' has no answered count, and the counts of a tick-all question do not give one")
+    errors = Collector(survey.spec.path)
+    errors.add(
+        q.answered_line or q.line or None,
+        "answered",
+        f"for question '{qid}', the number who answered (the counts of a tick-all question do not give it)",
+        None,
+    )
+    errors.raise_if_any()
