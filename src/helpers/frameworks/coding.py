@@ -18,7 +18,16 @@ import pandas as pd
 from ..core.errors import Collector
 from ..core.sourced_csv import LINE, read_csv_lines
 from ..interviews.codebook import Codebook
-from ..interviews.coders import CODER_NAME, COLUMNS, REPORT, RULES, check_coders, empty_codings, rule_coder
+from ..interviews.coders import (
+    CODER_NAME,
+    COLUMNS,
+    REPORT,
+    RULES,
+    check_coders,
+    empty_codings,
+    rule_coder,
+    without_redundant_empties,
+)
 
 
 def file_coders(codings_dir: Path | str) -> list[str]:
@@ -59,10 +68,7 @@ def load_item_coding(path: Path | str, codebook: Codebook, item_ids: Sequence[st
     for line, item_id, code in frame.loc[pairs.duplicated(), [LINE, "item_id", "code"]].itertuples(index=False):
         errors.add(line, "code", "each item and code once", f"{item_id},{code}")
     errors.raise_if_any()
-    out = frame.rename(columns={"item_id": "excerpt_id"}).assign(coder=coder)[COLUMNS]
-    has_code = set(out.loc[out["code"] != "", "excerpt_id"])
-    out = out[(out["code"] != "") | ~out["excerpt_id"].isin(has_code)].drop_duplicates()
-    return out.reset_index(drop=True)
+    return without_redundant_empties(frame.rename(columns={"item_id": "excerpt_id"}).assign(coder=coder)[COLUMNS])
 
 
 def collect_item_codings(

@@ -297,11 +297,14 @@ def load_human_coding(path: Path | str, codebook: Codebook, excerpt_ids: Sequenc
     for line, excerpt_id, code in frame.loc[repeated, [LINE, "excerpt_id", "code"]].itertuples(index=False):
         errors.add(line, "code", "each excerpt and code once", f"{excerpt_id},{code}")
     errors.raise_if_any()
-    out = frame.assign(coder=coder)[COLUMNS]
-    # Where a coder lists an excerpt both with codes and empty, the empty row adds nothing.
-    has_code = set(out.loc[out["code"] != "", "excerpt_id"])
-    out = out[(out["code"] != "") | ~out["excerpt_id"].isin(has_code)].drop_duplicates()
-    return out.reset_index(drop=True)
+    return without_redundant_empties(frame.assign(coder=coder)[COLUMNS])
+
+
+def without_redundant_empties(codings: pd.DataFrame) -> pd.DataFrame:
+    """Drop a coder's empty row for an excerpt it also codes (it adds nothing), and exact repeats."""
+    has_code = set(codings.loc[codings["code"] != "", "excerpt_id"])
+    kept = codings[(codings["code"] != "") | ~codings["excerpt_id"].isin(has_code)].drop_duplicates()
+    return kept.reset_index(drop=True)
 
 
 def check_coders(name: str, value, available: Sequence[str]) -> list[str]:
