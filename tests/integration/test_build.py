@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from build_runs import build_command
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers.build import Builder, main
@@ -215,17 +216,9 @@ def test_killed_build_leaves_reports_consistent_and_rerun_completes(project: Pat
     nb = nbformat.read(project / "sum.ipynb", 4)
     nb.cells[2].source = "import time\ntime.sleep(30)\n" + nb.cells[2].source
     nbformat.write(nb, project / "sum.ipynb")
-    cmd = [
-        sys.executable,
-        "-m",
-        "helpers.build",
-        "--config",
-        str(project / "reports.yaml"),
-        "--reports",
-        str(project / "reports"),
-        "--no-progress",
-    ]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        build_command(project), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.time() + 60
     while not (project / "reports" / ".staging" / "tiny-1.0").exists() and time.time() < deadline:
         time.sleep(0.1)
@@ -446,9 +439,9 @@ def test_a_kill_inside_the_swap_leaves_every_report_in_place(project: Path) -> N
     """Killed right after the folders are exchanged (before the old one is deleted): nothing missing."""
     assert build(project) == 0
     (project / "data" / "numbers.txt").write_text("10\n")
-    cmd = [sys.executable, "-m", "helpers.build", "--config", str(project / "reports.yaml")]
-    cmd += ["--reports", str(project / "reports"), "--no-progress", "--jobs", "1"]
-    done = subprocess.run(cmd, env={**os.environ, "HELPERS_BUILD_KILL_AT": "swap"}, capture_output=True)
+    done = subprocess.run(
+        build_command(project, "--jobs", "1"), env={**os.environ, "HELPERS_BUILD_KILL_AT": "swap"}, capture_output=True
+    )
     assert done.returncode == -signal.SIGKILL
     for output in ("tiny-1.0", "tiny-2.0"):  # one holds the new report, the other still the old one
         assert (project / "reports" / output / "index.html").exists()

@@ -6,12 +6,12 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
+from build_runs import build_command
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers.build import kernels as forked_kernels
@@ -172,17 +172,7 @@ def test_killed_build_leaves_no_kernel_running(tmp_path: Path, mode: list[str]) 
     nb = nbformat.read(project / "probe.ipynb", 4)
     nb.cells[2].source = "import time\ntime.sleep(60)\n"
     nbformat.write(nb, project / "probe.ipynb")
-    cmd = [
-        sys.executable,
-        "-m",
-        "helpers.build",
-        "--config",
-        str(project / "reports.yaml"),
-        "--reports",
-        str(project / "reports"),
-        "--no-progress",
-        *mode,
-    ]
+    cmd = build_command(project, *mode)
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     staging = project / "reports" / ".staging"
     deadline = time.time() + 60
