@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -197,3 +198,17 @@ def test_notebook_imports_are_the_top_level_import_statements(tmp_path: Path) ->
     )
     nbformat.write(nb, tmp_path / "n.ipynb")
     assert forked_kernels.notebook_imports(tmp_path / "n.ipynb") == ["import os", "from pathlib import Path, PurePath"]
+
+
+def test_a_process_whose_parent_already_died_exits_instead_of_running_on(tmp_path: Path) -> None:
+    """A kernel forked just as the build was killed must not outlive it (its death signal came too late)."""
+    marker = tmp_path / "ran-on"
+    code = (
+        "import sys; from helpers.build.kernels import _die_with_parent\n"
+        "_die_with_parent(int(sys.argv[1]))\n"
+        f"open({str(marker)!r}, 'w').write('orphan')\n"
+    )
+    not_its_parent = os.getpid() + 999_999  # its parent is this process: any other number stands for a dead one
+    done = subprocess.run([sys.executable, "-c", code, str(not_its_parent)], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (1, "")
+    assert not marker.exists()

@@ -120,7 +120,7 @@ class ForkServer:
         interpreter = kernel_argv[: kernel_argv.index("-m")]
         read_end, write_end = os.pipe()
         self.process = subprocess.Popen(
-            [*interpreter, "-m", __name__, str(write_end)],
+            [*interpreter, "-m", __name__, str(write_end), str(os.getpid())],
             stdin=subprocess.PIPE,
             pass_fds=[write_end],
             cwd=cwd,
@@ -249,14 +249,20 @@ def kernel_manager_class(server: ForkServer):
 
 
 # ---- the fork server's side -----------------------------------------------------------------------
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (a killed build leaves no kernels)."""
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this process when its parent dies (a killed build leaves no kernels).
+
+    A parent that died before the request was made sends no signal, so a process whose parent is no
+    longer `parent` (it was re-parented) exits at once instead of running on as an orphan.
+    """
     try:
         import ctypes
 
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 _LAUNCHER_FILE = ""
@@ -277,12 +283,12 @@ def _preload(statements: list[str]) -> None:
             exec(statement, {})
 
 
-def _run_kernel(request: dict, reply_fd: int) -> None:
+def _run_kernel(request: dict, reply_fd: int, server: int) -> None:
     """In the forked child: become a kernel, as `python -m ipykernel_launcher ARGS` in cwd would."""
     code = 1
     try:
         os.setsid()
-        _die_with_parent()
+        _die_with_parent(server)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         os.close(reply_fd)
         devnull = os.open(os.devnull, os.O_RDONLY)
@@ -315,13 +321,14 @@ def _run_kernel(request: dict, reply_fd: int) -> None:
         os._exit(code)
 
 
-def serve(reply_fd: int) -> None:
-    _die_with_parent()
+def serve(reply_fd: int, build: int) -> None:
+    _die_with_parent(build)
     for name in [m for m in sys.modules if m.split(".")[0] == PROJECT]:
         del sys.modules[name]  # loaded only to run this file: kernels import the project themselves
     if sys.path and Path(sys.path[0]).resolve() == Path.cwd().resolve():
         del sys.path[0]  # as ipykernel_launcher does; the kernel puts '' back itself
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
+    server = os.getpid()
     replies = os.fdopen(reply_fd, "w", encoding="utf-8")
     for line in sys.stdin:
         request = json.loads(line)
@@ -335,7 +342,7 @@ def serve(reply_fd: int) -> None:
                 reply = {"error": str(exc)}
             else:
                 if pid == 0:
-                    _run_kernel(request, reply_fd)
+                    _run_kernel(request, reply_fd, server)
                 reply = {"pid": pid}
         replies.write(json.dumps(reply) + "\n")
         replies.flush()
@@ -344,4 +351,4 @@ def serve(reply_fd: int) -> None:
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]))
+    serve(int(sys.argv[1]), int(sys.argv[2]))
