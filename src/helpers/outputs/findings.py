@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..core import paths
 from ..core.errors import Collector
+from ..present.wording import percent_level
 from .results import RESULT_COLUMNS, SETTINGS_FILE
 
 
@@ -154,12 +155,12 @@ def level_sentence(levels: dict[str, float | None], method_name: str) -> tuple[s
     unknown = [name for name, level in levels.items() if level is None]
     if len(distinct) == 1:
         sentence = (
-            f"Every interval below is a {distinct[0]:.0%} interval ({method_name} for a share, unless another method "
-            "is named)."
+            f"Every interval below is a {percent_level(distinct[0])} interval ({method_name} for a share, unless "
+            "another method is named)."
         )
         common = distinct[0]
     elif distinct:
-        parts = ", ".join(f"{name} at {level:.0%}" for name, level in known.items())
+        parts = ", ".join(f"{name} at {percent_level(level)}" for name, level in known.items())
         sentence = f"The analyses read were run at different confidence levels ({parts}): each interval names its own."
         common = None
     else:
@@ -198,7 +199,11 @@ def readable_findings(
                 "Answer or provider": r.subject,
                 "Estimate": estimate,
                 "Interval": interval,
-                "Interval's level and method": (f"{level:.0%} " if level is not None else "") + method + " interval",
+                "Interval's level and method": (
+                    f"{percent_level(level)} {method} interval"
+                    if level is not None
+                    else f"{method} interval (confidence level not recorded)"
+                ),
                 "Base": f"{int(r.base)}" + (" (inferred)" if inferred.get(r.source) == int(r.base) else ""),
             }
         )
