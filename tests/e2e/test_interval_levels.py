@@ -90,4 +90,4 @@ def test_the_research_report_says_the_analyses_ran_at_different_levels(mixed_lev
     text = visible(mixed_levels / "research-report" / "index.html").get_text(" ", strip=True)
     assert "different confidence levels" in text
     for source, level in SHOWN.items():
-        assert f"{source} at {level}%" in text
+        assert f"the {source} analysis at {level}%" in text

@@ -149,6 +149,9 @@ def level_sentence(levels: dict[str, float | None], method_name: str) -> tuple[s
 
     >>> level_sentence({"a": 0.95, "b": 0.95}, "Wilson score")[0]
     'Every interval below is a 95% interval (Wilson score for a share, unless another method is named).'
+    >>> sentence, common = level_sentence({"delivery": 0.9, "skills": 0.975}, "Wilson score")
+    >>> sentence[sentence.index("("):], common
+    ('(the delivery analysis at 90%, the skills analysis at 97.5%): each interval names its own.', None)
     """
     known = {name: level for name, level in levels.items() if level is not None}
     distinct = sorted(set(known.values()))
@@ -160,7 +163,7 @@ def level_sentence(levels: dict[str, float | None], method_name: str) -> tuple[s
         )
         common = distinct[0]
     elif distinct:
-        parts = ", ".join(f"{name} at {percent_level(level)}" for name, level in known.items())
+        parts = ", ".join(f"the {name} analysis at {percent_level(level)}" for name, level in known.items())
         sentence = f"The analyses read were run at different confidence levels ({parts}): each interval names its own."
         common = None
     else:
