@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..core import paths
 from ..core.errors import Collector
+from ..present.wording import percent_level
 from .results import RESULT_COLUMNS, SETTINGS_FILE
 
 
@@ -148,18 +149,21 @@ def level_sentence(levels: dict[str, float | None], method_name: str) -> tuple[s
 
     >>> level_sentence({"a": 0.95, "b": 0.95}, "Wilson score")[0]
     'Every interval below is a 95% interval (Wilson score for a share, unless another method is named).'
+    >>> sentence, common = level_sentence({"delivery": 0.9, "skills": 0.975}, "Wilson score")
+    >>> sentence[sentence.index("("):], common
+    ('(the delivery analysis at 90%, the skills analysis at 97.5%): each interval names its own.', None)
     """
     known = {name: level for name, level in levels.items() if level is not None}
     distinct = sorted(set(known.values()))
     unknown = [name for name, level in levels.items() if level is None]
     if len(distinct) == 1:
         sentence = (
-            f"Every interval below is a {distinct[0]:.0%} interval ({method_name} for a share, unless another method "
-            "is named)."
+            f"Every interval below is a {percent_level(distinct[0])} interval ({method_name} for a share, unless "
+            "another method is named)."
         )
         common = distinct[0]
     elif distinct:
-        parts = ", ".join(f"{name} at {level:.0%}" for name, level in known.items())
+        parts = ", ".join(f"the {name} analysis at {percent_level(level)}" for name, level in known.items())
         sentence = f"The analyses read were run at different confidence levels ({parts}): each interval names its own."
         common = None
     else:
@@ -198,7 +202,11 @@ def readable_findings(
                 "Answer or provider": r.subject,
                 "Estimate": estimate,
                 "Interval": interval,
-                "Interval's level and method": (f"{level:.0%} " if level is not None else "") + method + " interval",
+                "Interval's level and method": (
+                    f"{percent_level(level)} {method} interval"
+                    if level is not None
+                    else f"{method} interval (confidence level not recorded)"
+                ),
                 "Base": f"{int(r.base)}" + (" (inferred)" if inferred.get(r.source) == int(r.base) else ""),
             }
         )

@@ -1,4 +1,4 @@
-"""Counts in sentences as a person writes them: "no figures", "1 figure", "3 figures"."""
+"""Counts and levels in sentences as a person writes them: "no figures", "3 figures", "a 90% interval"."""
 
 from __future__ import annotations
 
@@ -23,3 +23,24 @@ def join(items, last: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def percent_level(level: float) -> str:
+    """A confidence level as a percentage, with the decimals it needs and no more.
+
+    >>> percent_level(0.95), percent_level(0.9), percent_level(0.975), percent_level(0.999)
+    ('95%', '90%', '97.5%', '99.9%')
+    """
+    text = f"{100 * level:.4f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def interval_name(level: float | None, method_name: str) -> str:
+    """An interval named by its level and method: '90% Wilson score interval'.
+
+    >>> interval_name(0.9, "Wilson score"), interval_name(None, "Wilson score")
+    ('90% Wilson score interval', 'Wilson score interval (confidence level not recorded)')
+    """
+    if level is None:
+        return f"{method_name} interval (confidence level not recorded)"
+    return f"{percent_level(level)} {method_name} interval"
