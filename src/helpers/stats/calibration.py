@@ -92,21 +92,22 @@ def rake(
     codes = {}
     for column in margins.columns:
         values = margins[column].astype(str)
-        population = totals[column]
-        population.index = population.index.astype(str)
-        missing = sorted(set(values) - set(population.index))
+        population = totals[column].set_axis(totals[column].index.astype(str))
+        present = set(pd.unique(values))
+        missing = sorted(present - set(population.index))
         if missing:
             raise CalibrationError(f"weighting margin {column!r}: respondents in {missing}, which the population lacks")
-        empty = sorted(c for c in population.index if population[c] > 0 and c not in set(values))
+        empty = sorted(c for c in population.index if population[c] > 0 and c not in present)
         if empty:
             raise CalibrationError(
                 f"weighting margin {column!r}: no respondent in {empty}; merge each into another category "
                 "(`collapse`) to rake on this margin"
             )
-        categories = list(population.index)
-        codes[column] = (values.map({c: i for i, c in enumerate(categories)}).to_numpy(), population.to_numpy(float))
+        code = pd.Categorical(values, categories=list(population.index)).codes.astype(np.intp)
+        codes[column] = (code, population.to_numpy(float))
     weights = design.weights.copy()
-    cells = margins.astype(str).groupby(list(margins.columns), sort=True).ngroup().to_numpy()
+    sizes = [len(population) for _, population in codes.values()]
+    cells = np.ravel_multi_index([code for code, _ in codes.values()], sizes)
     old_table = _cell_totals(cells, weights)
     converged, steps = False, []
     for _ in range(maxit):
@@ -124,6 +125,7 @@ def rake(
 
 
 def _cell_totals(cells: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted count of every cell of the table of all margins (R's `svytable` over them)."""
     return np.bincount(cells, weights=weights)
 
 
