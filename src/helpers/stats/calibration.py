@@ -89,22 +89,26 @@ def rake(
     count of each category. A category with respondents but no population count, or a population
     category with no respondent, is a CalibrationError naming it (merge it into another first).
     """
-    codes = {}
+    codes, problems = {}, []
     for column in margins.columns:
         values = margins[column].astype(str)
         population = totals[column].set_axis(totals[column].index.astype(str))
         present = set(pd.unique(values))
         missing = sorted(present - set(population.index))
         if missing:
-            raise CalibrationError(f"weighting margin {column!r}: respondents in {missing}, which the population lacks")
+            problems.append(f"weighting margin {column!r}: respondents in {missing}, which the population lacks")
         empty = sorted(c for c in population.index if population[c] > 0 and c not in present)
         if empty:
-            raise CalibrationError(
+            problems.append(
                 f"weighting margin {column!r}: no respondent in {empty}; merge each into another category "
                 "(`collapse`) to rake on this margin"
             )
+        if missing or empty:
+            continue
         code = pd.Categorical(values, categories=list(population.index)).codes.astype(np.intp)
         codes[column] = (code, population.to_numpy(float))
+    if problems:
+        raise CalibrationError("; ".join(problems))
     weights = design.weights.copy()
     sizes = [len(population) for _, population in codes.values()]
     cells = np.ravel_multi_index([code for code, _ in codes.values()], sizes)
