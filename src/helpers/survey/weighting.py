@@ -1,0 +1,161 @@
+"""Weights for a wave whose respondents name their council: raked to the frame's councils by type and region.
+
+`survey.yaml` may carry a block such as
+
+    weighting: {method: rake, margins: [local-authority-type, region], collapse: {local-authority-type: {CC: LBO}}}
+
+Each respondent's `authority` (a council code, a GSS code or a name, as the frame writes them) is matched to
+the frame of English principal authorities on the wave's `frame_date`; the weights start from a sample drawn
+without replacement from that frame (N/n each) and are raked to its counts on each margin
+(helpers.stats.calibration, which matches R's survey package). Weighting to type and region corrects for
+who answered by type and region; it cannot correct for self-selection within them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..core import paths
+from ..core.errors import Collector, DataError, Problem
+from ..stats.calibration import CalibrationError, Design, rake, sample_design
+from .frame import principal_authorities
+
+MARGINS = ("local-authority-type", "region")
+NO_REGION = "(no region in the frame)"  # authorities the register records without a region (abolished ones)
+METHODS = ("rake",)
+
+
+@dataclass(frozen=True)
+class Weighting:
+    """What `survey.yaml`'s `weighting` block asks for, validated."""
+
+    margins: tuple[str, ...]
+    collapse: dict
+    trim: tuple[float, float] | None = None
+
+    def describe(self) -> str:
+        names = " and ".join(m.replace("local-authority-", "") for m in self.margins)
+        text = f"raked to {names}"
+        if self.trim:
+            text += f", weights trimmed to {self.trim[0]:g}-{self.trim[1]:g} times the mean"
+        return text
+
+
+def parse_weighting(block, path, line: int | None) -> Weighting:
+    """Validate a `weighting` block; every problem names survey.yaml's line."""
+    errors = Collector(path)
+    if not isinstance(block, dict):
+        errors.add(line, "weighting", "a mapping with method and margins", block)
+        errors.raise_if_any()
+    unknown = sorted(set(block) - {"method", "margins", "collapse", "trim"})
+    for key in unknown:
+        errors.add(line, f"weighting.{key}", "only method, margins, collapse and trim", key)
+    if block.get("method") not in METHODS:
+        errors.add(line, "weighting.method", "rake", block.get("method"))
+    margins = block.get("margins")
+    if not isinstance(margins, list) or not margins or any(m not in MARGINS for m in margins):
+        errors.add(line, "weighting.margins", "a list of " + " and ".join(MARGINS), margins)
+    collapse = block.get("collapse") or {}
+    if not isinstance(collapse, dict) or any(not isinstance(v, dict) for v in collapse.values()):
+        errors.add(line, "weighting.collapse", "margin: {category: category it joins}", collapse)
+    trim = block.get("trim")
+    if trim is not None and not (
+        isinstance(trim, list)
+        and len(trim) == 2
+        and all(isinstance(v, (int, float)) for v in trim)
+        and 0 < trim[0] < 1 < trim[1]
+    ):
+        errors.add(line, "weighting.trim", "[lower, upper] bounds as multiples of the mean weight, e.g. [0.3, 3]", trim)
+    errors.raise_if_any()
+    return Weighting(tuple(margins), {k: dict(v) for k, v in collapse.items()}, tuple(trim) if trim else None)
+
+
+def frame_on(frame_date) -> pd.DataFrame:
+    """The frame's principal authorities on `frame_date`, with what a respondent can be matched by."""
+    frame = principal_authorities(frame_date)
+    register = pd.read_csv(paths.FRAME_CSV, dtype=str, keep_default_na=False).set_index("local-authority-code")
+    extra = register.loc[
+        frame["local-authority-code"], ["gss-code", "former-gss-codes", "nice-name", "alt-names", "region"]
+    ]
+    frame = pd.concat([frame.reset_index(drop=True), extra.reset_index(drop=True)], axis=1)
+    frame["region"] = frame["region"].replace("", NO_REGION)
+    return frame
+
+
+def match_authorities(values: pd.Series, frame: pd.DataFrame, path, first_line: int = 2) -> pd.DataFrame:
+    """The frame's row for each respondent's `authority`; an unmatched one is an error listing the nearest names."""
+    keys: dict[str, int] = {}
+    for row in range(len(frame)):
+        record = frame.iloc[row]
+        names = [record["local-authority-code"], record["gss-code"], record["official-name"], record["nice-name"]]
+        names += record["former-gss-codes"].split(",") + record["alt-names"].split(",")
+        for name in names:
+            if name.strip():
+                keys.setdefault(name.strip().casefold(), row)
+    errors = Collector(path)
+    rows = []
+    official = frame["official-name"].tolist()
+    for i, value in enumerate(values.astype(str)):
+        row = keys.get(value.strip().casefold())
+        if row is None:
+            nearest = difflib.get_close_matches(value, official, n=3, cutoff=0.5)
+            hint = "; nearest: " + ", ".join(nearest) if nearest else ""
+            errors.add(i + first_line, "authority", f"a council of the frame (code, GSS code or name){hint}", value)
+        rows.append(row if row is not None else 0)
+    errors.raise_if_any()
+    return frame.iloc[rows].reset_index(drop=True)
+
+
+def weigh(respondents: pd.DataFrame, weighting: Weighting, frame_date, path) -> tuple[Design, pd.DataFrame]:
+    """The raked design and each respondent's council with its margin categories (after any collapse)."""
+    frame = frame_on(frame_date)
+    matched = match_authorities(respondents["authority"], frame, path)
+    codes = matched["local-authority-code"]
+    errors = Collector(path)
+    for code in sorted(set(codes[codes.duplicated()])):
+        errors.add(None, "authority", "each council once (one respondent per council)", code)
+    errors.raise_if_any()
+    categories = pd.DataFrame({m: _collapsed(matched[m], weighting, m) for m in weighting.margins})
+    totals = {m: _collapsed(frame[m], weighting, m).value_counts().sort_index() for m in weighting.margins}
+    try:
+        design = rake(sample_design(len(respondents), population_size=len(frame)), categories, totals)
+    except CalibrationError as exc:
+        raise DataError([_problem(path, str(exc))]) from None
+    if weighting.trim:
+        mean = design.weights.mean()
+        trimmed = np.clip(design.weights, weighting.trim[0] * mean, weighting.trim[1] * mean)
+        design = Design(trimmed, design.strata, design.population, design.steps, design.converged)
+    return design, categories.assign(authority=codes.to_numpy())
+
+
+def _collapsed(values: pd.Series, weighting: Weighting, margin: str) -> pd.Series:
+    return values.astype(str).replace(weighting.collapse.get(margin, {}))
+
+
+def _problem(path, text: str) -> Problem:
+    return Problem(paths.shown(path), None, "weighting", text)
+
+
+def nonresponse_table(categories: pd.DataFrame, frame_date, weighting: Weighting) -> pd.DataFrame:
+    """Respondents against the frame by each margin: counts and response rates."""
+    frame = frame_on(frame_date)
+    parts = []
+    for margin in weighting.margins:
+        population = _collapsed(frame[margin], weighting, margin).value_counts()
+        answered = categories[margin].value_counts().reindex(population.index, fill_value=0)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "margin": margin,
+                    "category": population.index,
+                    "councils": population.to_numpy(),
+                    "respondents": answered.to_numpy(),
+                }
+            )
+        )
+    table = pd.concat(parts, ignore_index=True).sort_values(["margin", "category"]).reset_index(drop=True)
+    return table.assign(response_rate=table["respondents"] / table["councils"])

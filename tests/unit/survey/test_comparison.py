@@ -1,0 +1,74 @@
+"""helpers.survey.comparison: two waves compared on the questions both asked, matched by id or a mapping."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from survey_edits import replace_line
+
+from helpers.core import paths
+from helpers.core.errors import DataError
+from helpers.stats.waves import newcombe_difference
+from helpers.survey import load_survey
+from helpers.survey.comparison import check_mapping, compare_waves, paired_overlap, read_mapping
+
+LOCALIS = paths.SURVEYS / "localis_2011"
+
+
+def second_wave(tmp_path: Path) -> Path:
+    """A copy of the 2011 folder in which two answers of question a trade their counts (the bases stay)."""
+    folder = tmp_path / "wave_two"
+    shutil.copytree(LOCALIS, folder, ignore=shutil.ignore_patterns("published.csv", "*footnote*"))
+    counts = folder / "counts.csv"
+    replace_line(counts, "a,,Mainly in-house,36", "a,,Mainly in-house,7")
+    replace_line(counts, "a,,Mainly outsourced,7", "a,,Mainly outsourced,36")
+    replace_line(folder / "survey.yaml", "id: localis_2011", "id: wave_two")
+    return folder
+
+
+def test_each_shared_option_gets_both_shares_and_newcombes_interval_for_the_change(tmp_path: Path) -> None:
+    first, second = load_survey(LOCALIS), load_survey(second_wave(tmp_path))
+    table = compare_waves(first, second, 0.95)
+    row = table[(table["question"] == "a") & (table["option"] == "Mainly in-house")].iloc[0]
+    base = int(first.question("a").answered)
+    assert (row["first_count"], row["second_count"], row["first_base"]) == (36, 7, base)
+    assert (row["change"], row["change_low"], row["change_high"]) == pytest.approx(
+        newcombe_difference(7, base, 36, base)
+    )
+    unchanged = table[(table["question"] == "b")]
+    assert (unchanged["change"] == 0).all()
+    assert set(table["question"]) == {q.id for q in first.spec.questions if q.type in ("single", "multi")}
+
+
+def test_a_mapping_matches_a_renamed_option(tmp_path: Path) -> None:
+    folder = second_wave(tmp_path)
+    replace_line(folder / "counts.csv", "b,,Yes,84", 'b,,"Yes, a greater role",84')
+    replace_line(folder / "survey.yaml", '      - "Yes"', '      - "Yes, a greater role"')
+    mapping_file = tmp_path / "mapping.csv"
+    mapping_file.write_text('from_question,to_question,from_option,to_option\nb,b,Yes,"Yes, a greater role"\n')
+    first, second = load_survey(LOCALIS), load_survey(folder)
+    mapping = read_mapping(mapping_file)
+    check_mapping(mapping, first, second, mapping_file)
+    table = compare_waves(first, second, 0.90, mapping)
+    assert "Yes, a greater role" in set(table[table["question"] == "b"]["option"])
+
+
+def test_a_mapping_naming_an_option_the_wave_lacks_is_an_error_naming_its_line(tmp_path: Path) -> None:
+    mapping_file = tmp_path / "mapping.csv"
+    mapping_file.write_text("from_question,to_question,from_option,to_option\na,a,Mainly in-house,In house\n")
+    first, second = load_survey(LOCALIS), load_survey(second_wave(tmp_path))
+    with pytest.raises(DataError, match=r"mapping.csv, line 2, column 'to_option'"):
+        check_mapping(read_mapping(mapping_file), first, second, mapping_file)
+
+
+def test_waves_without_councils_named_cannot_be_paired(tmp_path: Path) -> None:
+    assert paired_overlap(load_survey(LOCALIS), load_survey(second_wave(tmp_path))) is None
+
+
+def test_the_comparison_table_has_one_row_per_matched_option(tmp_path: Path) -> None:
+    table = compare_waves(load_survey(LOCALIS), load_survey(second_wave(tmp_path)), 0.95)
+    assert not table.duplicated(["question", "option"]).any()
+    assert isinstance(table, pd.DataFrame) and len(table) > 0
