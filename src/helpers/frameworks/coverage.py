@@ -214,3 +214,16 @@ def agreed_gaps(tables: Sequence[pd.DataFrame], text: pd.DataFrame | None) -> pd
             }
         )
     return pd.DataFrame(rows, columns=["source", "stage", "stage_name", "level", "lists", "text", "confirmed"])
+
+
+def uncarried(codings: pd.DataFrame, frameworks: FrameworkSet, coders: Sequence[str]) -> pd.DataFrame:
+    """Items of the models that a coder read and placed on no stage: what the frame cannot carry, per coder."""
+    items = frameworks.model_items()
+    rows = []
+    for coder in coders:
+        mine = codings[codings["coder"] == coder]
+        placed = set(applied(mine)["excerpt_id"])
+        for item_id, source, label in items[["item_id", "source", "label"]].itertuples(index=False):
+            if item_id in set(mine["excerpt_id"]) and item_id not in placed:
+                rows.append({"coder": coder, "item_id": item_id, "source": source, "label": label})
+    return pd.DataFrame(rows, columns=["coder", "item_id", "source", "label"])

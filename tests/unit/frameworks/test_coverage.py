@@ -123,3 +123,13 @@ def test_by_list_and_results(setup):
 def test_stages_covered_by_rejects_other_words(setup):
     with pytest.raises(ValueError):
         cov.stages_covered_by(pd.DataFrame(columns=["level", "sources_covering", "sources"]), "some")
+
+
+def test_items_the_frame_does_not_carry_are_listed_per_coder(setup):
+    fw, book, codings = setup
+    table = cov.uncarried(codings, fw, ["author", "rules"])
+    # B2 "Nothing here at all": read by both, placed on no stage; R1 is a risk, kept apart.
+    assert table[["coder", "item_id", "source"]].values.tolist() == [
+        ["author", "B2", "Beta 2001"],
+        ["rules", "B2", "Beta 2001"],
+    ]

@@ -35,8 +35,8 @@ def test_figures_come_from_the_data(inputs, tmp_path):
     path = tmp_path / "map.csv"
     path.write_text(
         "strand,ref,stage,reason\n"
-        "survey,c: More commissioning experts,around_capacity,r\n"
-        "survey,d: Large private sector companies,do_providers,r\n"
+        "survey,c: More commissioning experts,do_contracts,r\n"
+        "survey,d: Large private sector companies,do_market,r\n"
         "interviews,market,do_market,r\n"
     )
     mapping = fnd.load_findings_map(path, frame, themes, survey)
@@ -67,7 +67,9 @@ def test_figures_come_from_the_data(inputs, tmp_path):
 def test_a_finding_with_no_supporting_excerpt_is_not_placed(inputs, tmp_path):
     frame, themes, excerpts, survey = inputs
     path = tmp_path / "map.csv"
-    path.write_text("strand,ref,stage,reason\ninterviews,understanding,plan_policy,r\ninterviews,market,do_market,r\n")
+    path.write_text(
+        "strand,ref,stage,reason\ninterviews,understanding,plan_decisions,r\ninterviews,market,do_market,r\n"
+    )
     mapping = fnd.load_findings_map(path, frame, themes, survey)
     placed = fnd.findings_table(mapping, frame, themes, excerpts, survey)
     # The report quotes no excerpt under section 1, "Understanding commissioning".
@@ -103,8 +105,8 @@ def test_findings_by_stage_joins_sources_and_findings(inputs):
     spread = cov.spread(cov.coverage(codings, fw, frame, "codebook_author"), frame)
     mapping = fnd.load_findings_map(FRAMEWORKS / "findings_map.csv", frame, themes, survey)
     by_stage = fnd.findings_by_stage(fnd.findings_table(mapping, frame, themes, excerpts, survey), spread)
-    row = by_stage.set_index("stage").loc["around_capacity"]
+    row = by_stage.set_index("stage").loc["do_market"]
     assert (
-        "Capacity and skills" in row["interview_themes"]
-        and "c: More commissioning experts (54 of 78)" in row["survey_findings"]
+        "Market analysis and engagement" in row["interview_themes"]
+        and "d: Large private sector companies (63 of 93)" in row["survey_findings"]
     )
