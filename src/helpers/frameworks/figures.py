@@ -115,7 +115,8 @@ def heatmap_alt(matrices: dict[str, pd.DataFrame], every: list[str], none: list[
     for coder, matrix in matrices.items():
         most, k_most, fewest, k_fewest = most_and_fewest(matrix)
         per_coder.append(
-            f"in {coder}'s coding {most} covers the most ({k_most} of {len(matrix)}), {fewest} the fewest ({k_fewest})"
+            f"{'in' if per_coder else 'In'} the coding by {coder}, {most} covers the most ({k_most} of {len(matrix)}), "
+            f"{fewest} the fewest ({k_fewest})"
         )
     return (
         f"Heatmap of {len(first)} {level}s of the commissioning frame by {first.shape[1]} sources, one panel per "

@@ -49,7 +49,7 @@ def test_one_panel_per_coder_and_differing_cells_hatched():
 def test_alt_text_states_the_message_per_coder():
     alt = heatmap_alt({"author": MATRIX, "rules": OTHER}, ["Needs"], [])
     assert "covered by every source: Needs" in alt and "in no source's extracted lists: none" in alt
-    assert "in author's coding B covers the most (2 of 2), A the fewest (1)" in alt
+    assert ". In the coding by author, B covers the most (2 of 2), A the fewest (1); in the coding by rules," in alt
     assert "hatched where the coders differ: 1 cell." in alt
 
 
