@@ -98,3 +98,38 @@ def test_every_high_rated_assumption_is_in_the_limitations(report) -> None:
     for assumption in high["assumption"]:
         assert assumption in limitations
     assert "different council" in limitations
+
+
+def test_the_document_analysis_says_what_was_coded_and_by_whom(report, built_reports) -> None:
+    blocks = section(report, "The sources' own models of commissioning")
+    text = "\n".join(blocks)
+    assert "every item of every source" not in text and "leaves out" not in text
+    assert "extracted whole" in text and "excluded by rule" in text
+    coders = read_table(built_reports / "frameworks", "coders.csv", ["coder", "label", "human", "independent"])
+    table = next(b for b in blocks if b.startswith("\t") and "Made by a person" in b)
+    for row in coders.itertuples(index=False):
+        assert row.coder in table and row.label in table
+    if not (coders["human"] == "yes").any():
+        assert "human" not in text.lower()
+
+
+def test_a_gap_the_report_names_is_one_both_coders_and_the_text_agree_on(report, built_reports) -> None:
+    gaps = read_table(built_reports / "frameworks", "gaps.csv", ["source", "stage_name", "level", "confirmed"])
+    unconfirmed = gaps[~gaps["confirmed"].astype(str).eq("True")]
+    sentence = next(b for b in section(report, "The sources' own models of commissioning") if "Whole stages" in b)
+    for row in unconfirmed[unconfirmed["level"] == "stage"].itertuples(index=False):
+        assert f"{row.stage_name} ({row.source})" not in sentence
+
+
+def test_the_document_analysis_limitation_and_its_sources_are_listed(report) -> None:
+    assumptions = read_assumptions(paths.ROOT / "docs" / "assumptions_caveats.md").set_index("id")
+    assert assumptions.loc["A10", "assumption"] in "\n".join(section(report, "Limitations"))
+    sources = "\n".join(section(report, "Sources"))
+    for named in [
+        "OPM",
+        "Winchester",
+        "footnote 1",
+        "Notes for Editors, 2.",
+        "Commissioning for better public services",
+    ]:
+        assert named in sources, named

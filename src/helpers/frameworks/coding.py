@@ -5,7 +5,8 @@ Items play the part of excerpts: every coder's work is one tidy table `coder`, `
 Coders are the rule coder (`rules`, the codebook's keywords and patterns, as for the interviews)
 and one file per coder in `codings/<coder>.csv` with columns `item_id,code`, checked exactly as
 the interview coders' files are: an unknown item or code, a grouping code or a repeated row is a
-`DataError` naming the file and line.
+`DataError` naming the file and line. How each coding was made is read from `codings/coders.yaml`
+(human, independent, authored the codebook, derived), never assumed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 
 from ..core.errors import Collector
 from ..core.sourced_csv import LINE, read_csv_lines
+from ..core.sourced_yaml import load_yaml
 from ..interviews.codebook import Codebook
 from ..interviews.coders import (
     CODER_NAME,
@@ -82,3 +84,47 @@ def collect_item_codings(
         else:
             frames.append(load_item_coding(Path(codings_dir) / f"{coder}.csv", codebook, excerpts["excerpt_id"]))
     return pd.concat(frames, ignore_index=True) if frames else empty_codings()
+
+
+CODER_FIELDS = ["label", "made_by", "human", "independent", "authored_codebook", "derived", "description"]
+FLAGS = ["human", "independent", "authored_codebook", "derived"]
+TRUTH = {True: "yes", False: "no", "unknown": "unknown"}
+NOT_DESCRIBED = {
+    "label": "not described",
+    "made_by": "not described in coders.yaml",
+    **{flag: "unknown" for flag in FLAGS},
+    "description": "coders.yaml does not describe this coder, so it is called neither human nor independent.",
+}
+
+
+def load_coder_descriptions(path: Path | str) -> dict[str, dict]:
+    """`codings/coders.yaml`: each coder's label, made_by, the four flags (true, false or unknown), description."""
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    data = load_yaml(path)
+    coders = data.get("coders")
+    errors = Collector(path)
+    if not isinstance(coders, dict):
+        errors.add(data.line_of("coders"), "coders", "a mapping of coder name to description", type(coders).__name__)
+        errors.raise_if_any()
+    out = {}
+    for name, entry in coders.items():
+        if not isinstance(entry, dict) or set(entry) != set(CODER_FIELDS):
+            errors.add(coders.line_of(name), name, "the fields " + ", ".join(CODER_FIELDS), entry)
+            continue
+        for flag in FLAGS:
+            if entry[flag] not in TRUTH:
+                errors.add(entry.line_of(flag), flag, "true, false or unknown", entry[flag])
+        out[name] = dict(entry)
+    errors.raise_if_any()
+    return out
+
+
+def describe_item_coders(coders: Sequence[str], known: dict[str, dict]) -> pd.DataFrame:
+    """One row per coder, as coders.yaml describes it (flags as yes/no/unknown); an undescribed coder is unknown."""
+    rows = []
+    for coder in coders:
+        entry = known.get(coder, NOT_DESCRIBED)
+        rows.append({"coder": coder, **{k: TRUTH.get(entry[k], entry[k]) for k in CODER_FIELDS}})
+    return pd.DataFrame(rows, columns=["coder", *CODER_FIELDS])

@@ -1,8 +1,10 @@
-"""Which stages of the frame each source covers: the coverage matrix, the concordance, the gaps.
+"""Which stages of the frame each source's extracted lists reach: the coverage matrix, the concordance.
 
-A source covers a stage when the coder applied that stage, or one of its sub-stages, to at least
-one of the source's items. Counts are of items, not of codings: an item coded with two sub-stages
-of one stage counts once for the stage.
+A source covers a stage, in its extracted lists, when the coder applied that stage, or one of its
+sub-stages, to at least one item of the source's models of commissioning (lists of kind process or
+principles; roles and risks are kept apart). Counts are of items, not of codings: an item coded with
+two sub-stages of one stage counts once for the stage. A stage a source does not cover is "not in
+its extracted lists": the lists are a selection, so this says nothing of the rest of its text.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ import pandas as pd
 
 from ..interviews.codebook import Codebook
 from ..interviews.coders import applied, with_ancestors
-from .items import FrameworkSet
+from .items import MODEL_KINDS, FrameworkSet
 
 COVERAGE_RULE = (
-    "A source covers a stage when at least one of its items is coded with the stage or one of its "
-    "sub-stages; each cell counts such items."
+    "A source covers a stage in its extracted lists when at least one item of its models of commissioning "
+    "is coded with the stage or one of its sub-stages; each cell counts such items."
 )
+NOT_IN_LISTS = "not in its extracted lists"
 LEVELS = {0: "stage", 1: "sub-stage"}
 
 
@@ -32,10 +35,11 @@ def coverage(codings: pd.DataFrame, frameworks: FrameworkSet, codebook: Codebook
 
     `base` is the number of the source's items the coder read.
     """
-    items = frameworks.items
+    items = frameworks.model_items()
     source_of = dict(zip(items["item_id"], items["source"]))
     order = {i: k for k, i in enumerate(items["item_id"])}
     coded = _coded_items(codings, coder, codebook, ancestors=True)
+    coded = coded[coded["excerpt_id"].isin(source_of)]
     read = set(codings.loc[codings["coder"] == coder, "excerpt_id"])
     hits: dict[tuple[str, str], list[str]] = {}
     for item_id, code in zip(coded["excerpt_id"], coded["code"]):
@@ -72,7 +76,7 @@ def coverage_matrix(table: pd.DataFrame, codebook: Codebook, depth: int, names: 
 
 
 def spread(table: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """For each stage: how many sources cover it, which do and which do not."""
+    """For each stage: how many sources cover it in their extracted lists, which do and which do not."""
     sources = list(dict.fromkeys(table["source"]))
     rows = []
     for code in dict.fromkeys(table["stage"]):
@@ -87,7 +91,7 @@ def spread(table: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
                 "sources": len(sources),
                 "items": int(part["items"].sum()),
                 "covered_by": ", ".join(covering),
-                "not_covered_by": ", ".join(s for s in sources if s not in covering),
+                "not_in_extracted_lists": ", ".join(s for s in sources if s not in covering),
             }
         )
     return pd.DataFrame(rows)
@@ -112,11 +116,11 @@ def concordance(codings: pd.DataFrame, frameworks: FrameworkSet, codebook: Codeb
     the items coded with the stage as a whole); rows no source fills are kept, so gaps show.
     """
     coded = _coded_items(codings, coder, codebook, ancestors=False)
-    items = frameworks.items.set_index("item_id")
+    items = frameworks.model_items().set_index("item_id")
     sources = frameworks.source_names()
     rows = []
     for code in codebook.ordered():
-        ids = [i for i in frameworks.items["item_id"] if i in set(coded.loc[coded["code"] == code, "excerpt_id"])]
+        ids = [i for i in items.index if i in set(coded.loc[coded["code"] == code, "excerpt_id"])]
         row = {"stage": ("\u2003" * codebook.depth(code)) + codebook[code].name}
         for source in sources:
             row[source] = "; ".join(f"{i} {items.loc[i, 'label']}" for i in ids if items.loc[i, "source"] == source)
@@ -125,17 +129,18 @@ def concordance(codings: pd.DataFrame, frameworks: FrameworkSet, codebook: Codeb
 
 
 def coverage_by_list(codings: pd.DataFrame, frameworks: FrameworkSet, codebook: Codebook, coder: str) -> pd.DataFrame:
-    """Items of each list (each framework within a source) per stage: the finer grain of the matrix."""
+    """Items of each extracted list per stage, models and the lists kept apart (roles, risks) alike."""
     coded = _coded_items(codings, coder, codebook, ancestors=True)
     list_of = dict(zip(frameworks.items["item_id"], frameworks.items["list_id"]))
-    source_of = dict(zip(frameworks.sources["document"], frameworks.sources["source"]))
     stages = codebook.themes()
     rows = []
-    for list_id, name, document in frameworks.lists[["list_id", "name", "document"]].itertuples(index=False):
+    extracted = frameworks.lists[frameworks.lists["status"] == "extracted"]
+    for list_id, name, source, kind in extracted[["list_id", "name", "source", "kind"]].itertuples(index=False):
         mine = coded[[list_of.get(i) == list_id for i in coded["excerpt_id"]]]
         row = {
-            "source": source_of[document],
+            "source": frameworks.credited(source),
             "list": name,
+            "kind": kind if kind in MODEL_KINDS else f"{kind} (kept apart)",
             "items": int((frameworks.items["list_id"] == list_id).sum()),
         }
         for stage in stages:
@@ -157,21 +162,6 @@ def coder_differences(tables: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return out[["source", "stage", "stage_name", *coders]].rename_axis(columns=None)
 
 
-def describe(names: Sequence[str], none: str = "none") -> str:
-    """A list of names as prose: "a", "a and b", "a, b and c" (semicolons when a name holds a comma), or `none`.
-
-    >>> describe(["Plan", "Do", "Review"]), describe(["Do: secure, deliver", "Review"]), describe([])
-    ('Plan, Do and Review', 'Do: secure, deliver; and Review', 'none')
-    """
-    names = list(names)
-    if not names:
-        return none
-    if len(names) == 1:
-        return names[0]
-    sep = "; " if any("," in n for n in names) else ", "
-    return sep.join(names[:-1]) + (";" if sep == "; " else "") + " and " + names[-1]
-
-
 def most_and_fewest(matrix: pd.DataFrame) -> tuple[str, int, str, int]:
     """The source covering the most rows of a coverage matrix and the one covering the fewest (first on ties)."""
     covered = (matrix > 0).sum(axis=0)
@@ -190,37 +180,50 @@ def coverage_results(table: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def shared_items(codings: pd.DataFrame, frameworks: FrameworkSet, codebook: Codebook, coder: str) -> pd.DataFrame:
-    """Items that two sources print under the same label, with the stages each was coded with.
+def coverage_by_coder(tables: Sequence[pd.DataFrame], codebook: Codebook, depth: int) -> dict[str, pd.DataFrame]:
+    """Each coder's coverage matrix at one depth (from `coverage` tables), in the order given."""
+    return {str(t["coder"].iloc[0]): coverage_matrix(t, codebook, depth) for t in tables}
 
-    Where one source reports another (a press article on a report, say), the same item can be
-    worded differently; this shows whether the wording moves it on the frame.
+
+def agreed_gaps(tables: Sequence[pd.DataFrame], text: pd.DataFrame | None) -> pd.DataFrame:
+    """(source, stage) cells no coder covers in the extracted lists, with what the full-text reading finds.
+
+    `text` is `passages.text_coverage` (None without the documents). A gap is confirmed only where the
+    full-text reading finds no passage either; then the stage is "not found in the document's text".
     """
-    from .items import normalise
+    from .passages import NOT_IN_TEXT
 
-    coded = _coded_items(codings, coder, codebook, ancestors=False)
-    order = {c: i for i, c in enumerate(codebook.ordered())}
-    stages = {
-        i: ", ".join(sorted(set(g["code"]), key=order.__getitem__)) for i, g in coded.groupby("excerpt_id", sort=False)
-    }
-    items = frameworks.items.assign(key=[normalise(label).lower() for label in frameworks.items["label"]])
+    both = pd.concat(tables, ignore_index=True)
+    top = both.groupby(["source", "stage"], sort=False).agg(items=("items", "max"), stage_name=("stage_name", "first"))
+    top = top.join(both.groupby(["source", "stage"], sort=False)["level"].first())
+    gaps = top[top["items"] == 0].reset_index()
+    found = {} if text is None else {(s, c): (n, ids) for s, c, n, ids in text.itertuples(index=False)}
     rows = []
-    for _key, group in items.groupby("key", sort=False):
-        if group["source"].nunique() < 2:
-            continue
-        first = group.iloc[0]
-        for other in group.iloc[1:].itertuples(index=False):
-            if other.source == first["source"]:
-                continue
-            a, b = stages.get(first["item_id"], ""), stages.get(other.item_id, "")
-            rows.append(
-                {
-                    "label": first["label"],
-                    "item_a": f"{first['item_id']} ({first['source']})",
-                    "stages_a": a,
-                    "item_b": f"{other.item_id} ({other.source})",
-                    "stages_b": b,
-                    "same_stages": "yes" if a == b else "no",
-                }
-            )
-    return pd.DataFrame(rows, columns=["label", "item_a", "stages_a", "item_b", "stages_b", "same_stages"])
+    for source, stage, stage_name, level in gaps[["source", "stage", "stage_name", "level"]].itertuples(index=False):
+        n, ids = found.get((source, stage), (None, ""))
+        reading = "full text not read" if n is None else (NOT_IN_TEXT if n == 0 else f"found in {n} passages: {ids}")
+        rows.append(
+            {
+                "source": source,
+                "stage": stage,
+                "stage_name": stage_name,
+                "level": level,
+                "lists": f"{NOT_IN_LISTS} (every coder)",
+                "text": reading,
+                "confirmed": n == 0,
+            }
+        )
+    return pd.DataFrame(rows, columns=["source", "stage", "stage_name", "level", "lists", "text", "confirmed"])
+
+
+def uncarried(codings: pd.DataFrame, frameworks: FrameworkSet, coders: Sequence[str]) -> pd.DataFrame:
+    """Items of the models that a coder read and placed on no stage: what the frame cannot carry, per coder."""
+    items = frameworks.model_items()
+    rows = []
+    for coder in coders:
+        mine = codings[codings["coder"] == coder]
+        placed = set(applied(mine)["excerpt_id"])
+        for item_id, source, label in items[["item_id", "source", "label"]].itertuples(index=False):
+            if item_id in set(mine["excerpt_id"]) and item_id not in placed:
+                rows.append({"coder": coder, "item_id": item_id, "source": source, "label": label})
+    return pd.DataFrame(rows, columns=["coder", "item_id", "source", "label"])

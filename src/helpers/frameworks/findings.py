@@ -4,8 +4,10 @@ The placement is a project-authored map, `findings_map.csv` in the framework fol
 (finding, stage) with columns strand (`interviews` or `survey`), ref (an interview theme id of the
 interview codebook, or `<question>: <option or item>` of the survey), stage (a code of the frame)
 and reason. The figures beside each finding come from the data: for an interview theme, the
-excerpts the report files under it; for a tick-all option, the councils ticking it of those who
-answered; for a row of a rating grid, the councils choosing an answer above the scale's middle.
+excerpts the report files under it (named, as its evidence); for a tick-all option, the councils
+ticking it of those who answered; for a row of a rating grid, the councils choosing an answer above
+the scale's middle, of the base the survey analyses use for the grid (`grid_base(..., "answered")`),
+which is named. A finding with no supporting excerpt or count is not placed: it is listed as unplaced.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from ..core.sourced_csv import LINE, read_csv_lines
 from ..interviews.codebook import Codebook
 from ..interviews.coders import report_coder
 from ..survey import Survey
+from ..survey.likert import grid_base
 
 MAP_COLUMNS = ["strand", "ref", "stage", "reason"]
 STRANDS = ("interviews", "survey")
-FINDING_COLUMNS = ["strand", "ref", "finding", "stage", "stage_name", "count", "base", "measure", "reason"]
+FINDING_COLUMNS = ["strand", "ref", "finding", "stage", "stage_name", "count", "base", "measure", "evidence", "reason"]
 
 
 def _survey_refs(survey: Survey) -> dict[str, tuple[str, str]]:
@@ -56,40 +59,39 @@ def load_findings_map(path: Path | str, frame: Codebook, themes: Codebook, surve
     return table.drop(columns=[LINE]).reset_index(drop=True)
 
 
-def _interview_figures(excerpts: pd.DataFrame, themes: Codebook) -> dict[str, tuple[str, int, int, str]]:
+def _interview_figures(excerpts: pd.DataFrame, themes: Codebook) -> dict[str, tuple]:
     placed = report_coder(excerpts, themes)
-    counts = placed.groupby("code")["excerpt_id"].nunique()
+    ids = placed.groupby("code", sort=False)["excerpt_id"].unique()
     measure = "interview excerpts the report files under the theme"
-    return {t: (themes[t].name, int(counts.get(t, 0)), len(excerpts), measure) for t in themes.themes()}
+    out = {}
+    for t in themes.themes():
+        found = list(ids.get(t, []))
+        out[t] = (themes[t].name, len(found), len(excerpts), measure, "excerpts " + ", ".join(found) if found else "")
+    return out
 
 
-def _survey_figures(survey: Survey, refs: dict[str, tuple[str, str]]) -> dict[str, tuple[str, int, int, str]]:
+def _upper_half(options: list[str]) -> list[str]:
+    k = len(options)
+    return options[k // 2 + 1 :] if k % 2 else options[k // 2 :]
+
+
+def _survey_figures(survey: Survey, refs: dict[str, tuple[str, str]]) -> dict[str, tuple]:
     out = {}
     for ref, (qid, label) in refs.items():
         q = survey.question(qid)
         if q.type == "likert":
             row = survey.question_counts(qid, label)
-            upper = (
-                list(q.options)[len(q.options) // 2 + 1 :]
-                if len(q.options) % 2
-                else list(q.options)[len(q.options) // 2 :]
-            )
-            measure = "councils answering " + " or ".join(f"'{o}'" for o in upper) + ", of those rating the row"
-            out[ref] = (ref, int(row[upper].sum()), int(row.sum()), measure)
-        elif q.type == "multi":
-            out[ref] = (
-                ref,
-                int(survey.question_counts(qid)[label]),
-                int(q.answered),
-                "councils ticking it, of those answering",
-            )
+            upper = _upper_half(list(q.options))
+            bases, note = grid_base(survey, qid, "answered")
+            measure = f"councils answering {' or '.join(repr(o) for o in upper)}, of the base {note}"
+            count = int(row[upper].sum())
+            out[ref] = (ref, count, int(bases[label]), measure, f"question {qid}: {count} of {int(bases[label])}")
         else:
-            out[ref] = (
-                ref,
-                int(survey.question_counts(qid)[label]),
-                int(q.answered),
-                "councils choosing it, of those answering",
-            )
+            verb = "ticking" if q.type == "multi" else "choosing"
+            count = int(survey.question_counts(qid)[label])
+            base = int(q.answered)
+            measure = f"councils {verb} it, of the {base} who answered the question"
+            out[ref] = (ref, count, base, measure, f"question {qid}: {count} of {base}")
     return out
 
 
@@ -103,7 +105,9 @@ def findings_table(
     }
     rows = []
     for strand, ref, stage, reason in mapping[MAP_COLUMNS].itertuples(index=False):
-        finding, count, base, measure = figures[strand][ref]
+        finding, count, base, measure, evidence = figures[strand][ref]
+        if not count:
+            continue  # no supporting excerpt or count: not placed (see `unplaced`)
         rows.append(
             {
                 "strand": strand,
@@ -114,21 +118,27 @@ def findings_table(
                 "count": count,
                 "base": base,
                 "measure": measure,
+                "evidence": evidence,
                 "reason": reason,
             }
         )
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
-def unplaced(mapping: pd.DataFrame, themes: Codebook, survey: Survey) -> pd.DataFrame:
-    """Interview themes, and options of the survey questions the map uses, that the map places nowhere."""
-    placed = set(zip(mapping["strand"], mapping["ref"]))
-    questions = {ref.split(":", 1)[0] for strand, ref in placed if strand == "survey"}
-    rows = [("interviews", t, themes[t].name) for t in themes.themes() if ("interviews", t) not in placed]
-    for ref, (qid, _label) in _survey_refs(survey).items():
-        if qid in questions and ("survey", ref) not in placed:
-            rows.append(("survey", ref, ref))
-    return pd.DataFrame(rows, columns=["strand", "ref", "finding"])
+def unplaced(mapping: pd.DataFrame, placed: pd.DataFrame, themes: Codebook, survey: Survey) -> pd.DataFrame:
+    """Interview themes, and options of the survey questions the map uses, not placed, with the reason."""
+    on_map = set(zip(mapping["strand"], mapping["ref"]))
+    shown = set(zip(placed["strand"], placed["ref"]))
+    questions = {ref.split(":", 1)[0] for strand, ref in on_map if strand == "survey"}
+    candidates = [("interviews", t, themes[t].name) for t in themes.themes()]
+    candidates += [("survey", ref, ref) for ref, (qid, _l) in _survey_refs(survey).items() if qid in questions]
+    rows = []
+    for strand, ref, finding in candidates:
+        if (strand, ref) in shown:
+            continue
+        why = "no supporting excerpt or count" if (strand, ref) in on_map else "not on the map"
+        rows.append((strand, ref, finding, why))
+    return pd.DataFrame(rows, columns=["strand", "ref", "finding", "why"])
 
 
 def findings_by_stage(findings: pd.DataFrame, spread_table: pd.DataFrame) -> pd.DataFrame:

@@ -13,15 +13,21 @@ def count(n: int, singular: str, plural: str | None = None, zero: str = "no") ->
     return f"{zero} {noun}" if n == 0 else f"{n} {noun}"
 
 
-def join(items, last: str = "and") -> str:
-    """A list in prose: 'a', 'a and b', 'a, b and c'.
+def join(items, last: str = "and", none: str = "") -> str:
+    """A list in prose: 'a', 'a and b', 'a, b and c'; semicolons when an item holds a comma; `none` for no items.
 
-    >>> join(["a"]), join(["a", "b"]), join(["a", "b", "c"]), join([])
-    ('a', 'a and b', 'a, b and c', '')
+    >>> join(["a"]), join(["a", "b"]), join(["a", "b", "c"]), join([]), join([], none="none")
+    ('a', 'a and b', 'a, b and c', '', 'none')
+    >>> join(["Do: secure, deliver", "Review"])
+    'Do: secure, deliver; and Review'
     """
     items = [str(i) for i in items]
-    if len(items) <= 1:
-        return "".join(items)
+    if not items:
+        return none
+    if len(items) == 1:
+        return items[0]
+    if any("," in i for i in items):
+        return "; ".join(items[:-1]) + f"; {last} {items[-1]}"
     return f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 

@@ -35,8 +35,8 @@ def test_figures_come_from_the_data(inputs, tmp_path):
     path = tmp_path / "map.csv"
     path.write_text(
         "strand,ref,stage,reason\n"
-        "survey,c: More commissioning experts,around_capacity,r\n"
-        "survey,d: Large private sector companies,do_providers,r\n"
+        "survey,c: More commissioning experts,do_contracts,r\n"
+        "survey,d: Large private sector companies,do_market,r\n"
         "interviews,market,do_market,r\n"
     )
     mapping = fnd.load_findings_map(path, frame, themes, survey)
@@ -49,19 +49,33 @@ def test_figures_come_from_the_data(inputs, tmp_path):
         54,
         78,
     )
-    # Table d), large private sector companies: 55 more + 8 many more of 0 + 6 + 22 + 55 + 8 = 91.
-    assert (
-        table.loc["d: Large private sector companies", "count"],
-        table.loc["d: Large private sector companies", "base"],
-    ) == (
-        63,
-        91,
-    )
+    # Table d), large private sector companies: 55 more + 8 many more = 63, over the base the survey analyses
+    # use for the grid: the one base that reproduces every printed percentage (63 of 93 is the 68% printed).
+    row = table.loc["d: Large private sector companies"]
+    assert (row["count"], row["base"]) == (63, 93)
+    assert "inferred" in row["measure"] and "of the base 93" in row["measure"]
+    assert row["evidence"] == "question d: 63 of 93"
     # Local Partnerships 2015, section 3 quotes five excerpts (LP05-LP09) of 22.
     assert (table.loc["market", "count"], table.loc["market", "base"]) == (5, 22)
-    left = fnd.unplaced(mapping, themes, survey)
-    assert "risks" in set(left["ref"]) and "c: Other (please specify)" in set(left["ref"])
-    assert "d: Public sector (in-house delivery)" in set(left["ref"])
+    assert table.loc["market", "evidence"] == "excerpts LP05, LP06, LP07, LP08, LP09"
+    placed = fnd.findings_table(mapping, frame, themes, excerpts, survey)
+    left = fnd.unplaced(mapping, placed, themes, survey).set_index("ref")
+    assert "risks" in left.index and "c: Other (please specify)" in left.index
+    assert "d: Public sector (in-house delivery)" in left.index
+
+
+def test_a_finding_with_no_supporting_excerpt_is_not_placed(inputs, tmp_path):
+    frame, themes, excerpts, survey = inputs
+    path = tmp_path / "map.csv"
+    path.write_text(
+        "strand,ref,stage,reason\ninterviews,understanding,plan_decisions,r\ninterviews,market,do_market,r\n"
+    )
+    mapping = fnd.load_findings_map(path, frame, themes, survey)
+    placed = fnd.findings_table(mapping, frame, themes, excerpts, survey)
+    # The report quotes no excerpt under section 1, "Understanding commissioning".
+    assert list(placed["ref"]) == ["market"]
+    left = fnd.unplaced(mapping, placed, themes, survey).set_index("ref")
+    assert left.loc["understanding", "why"] == "no supporting excerpt or count"
 
 
 @pytest.mark.parametrize(
@@ -91,8 +105,8 @@ def test_findings_by_stage_joins_sources_and_findings(inputs):
     spread = cov.spread(cov.coverage(codings, fw, frame, "codebook_author"), frame)
     mapping = fnd.load_findings_map(FRAMEWORKS / "findings_map.csv", frame, themes, survey)
     by_stage = fnd.findings_by_stage(fnd.findings_table(mapping, frame, themes, excerpts, survey), spread)
-    row = by_stage.set_index("stage").loc["around_capacity"]
+    row = by_stage.set_index("stage").loc["do_market"]
     assert (
-        "Capacity and skills" in row["interview_themes"]
-        and "c: More commissioning experts (54 of 78)" in row["survey_findings"]
+        "Market analysis and engagement" in row["interview_themes"]
+        and "d: Large private sector companies (63 of 93)" in row["survey_findings"]
     )
