@@ -295,3 +295,14 @@ def test_hostile_coder_names_reach_the_page_escaped(tmp_path):
         assert "&lt;img src=x onerror=alert(3)&gt;" in page
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in _page_text(tmp_path / "users" / "run.ipynb")
     assert all((out / "agreement.csv").is_file() for out in runs)
+
+
+def test_every_risk_counts_for_the_theme_of_its_code(out):
+    """A risk merged into a code of another theme (health, members) is counted under that theme."""
+    from helpers.interviews.codebook import load_codebook
+
+    book = load_codebook(paths.LOCAL_PARTNERSHIPS_2015 / "codebook.yaml")
+    risks = pd.read_csv(out / "risks.csv", keep_default_na=False).drop_duplicates("item_number")
+    for code, themes in zip(risks["code"], risks["themes_in_wording"]):
+        if code and book.theme_of(code) != "risks":
+            assert book.theme_of(code) in themes.split(", "), (code, themes)
