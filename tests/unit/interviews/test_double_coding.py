@@ -297,6 +297,10 @@ def test_a_second_coders_project_in_the_codings_folder_joins_the_corpus(tmp_path
     assert ["LP02", start, start + 16, "outcomes_focus"] in agreed[
         ["document_id", "start", "end", "code"]
     ].values.tolist()
+    # Saved beside the codings, the consensus is a coder of its own, described as derived from the two.
+    shutil.copy(tmp_path / "consensus.qdpx", corpus / "codings" / "consensus.qdpx")
+    study = load_study(corpus, corpus / "codebook.yaml", ["codebook_author", "bob", CONSENSUS], unit="character")
+    assert study.described.set_index("coder").loc[CONSENSUS, "derived"] == "true"
 
 
 def test_a_project_whose_texts_differ_from_the_corpus_is_refused(tmp_path):
