@@ -43,6 +43,7 @@ EVERYWHERE = "n/a: both coders applied it to every excerpt"
 BOOTSTRAP_RESAMPLES = 2000
 BOOTSTRAP_SEED = 2015  # fixed: the same interval on every run (the year of the interviews' report)
 MIN_POSITIVES = 5  # no interval where a coder has this many positives or fewer
+CONFIDENCE = 0.95  # the bootstrap intervals' level
 BOOTSTRAP_NOTE = "interval: percentile bootstrap over excerpts (units of one excerpt are not independent)"
 COLUMNS = [
     "level",
@@ -114,7 +115,7 @@ def cohen_kappa(a, b) -> dict:
     return out
 
 
-def cluster_bootstrap(per_cluster, confidence: float = 0.95) -> dict[str, tuple[float, float]]:
+def cluster_bootstrap(per_cluster, confidence: float = CONFIDENCE) -> dict[str, tuple[float, float]]:
     """Percentile intervals of every `table_statistics` figure, resampling clusters with replacement.
 
     `per_cluster`: one 2x2 table [n11, n10, n01, n00] per cluster (an excerpt, or a document for
@@ -137,7 +138,7 @@ def cluster_bootstrap(per_cluster, confidence: float = 0.95) -> dict[str, tuple[
     return out
 
 
-def excerpt_bootstrap_interval(a, b, excerpts, confidence: float = 0.95) -> tuple[float, float]:
+def excerpt_bootstrap_interval(a, b, excerpts, confidence: float = CONFIDENCE) -> tuple[float, float]:
     """Cohen's kappa interval from resampling whole excerpts (`cluster_bootstrap` on each excerpt's table)."""
     frame = pd.DataFrame({"a": np.asarray(a, dtype=int), "b": np.asarray(b, dtype=int), "e": np.asarray(excerpts)})
     tables = np.array([cells(g["a"], g["b"]) for _, g in frame.groupby("e", sort=False)])
