@@ -396,3 +396,13 @@ def test_a_consensus_coder_is_described_as_derived():
     row = describe_coders([CONSENSUS], {}).iloc[0]
     assert row["derived"] == "true" and row["independent"] == "false"
     assert "never for agreement" in row["description"]
+
+
+def test_a_theme_against_its_own_sub_code_is_no_disagreement_once_rolled_up(book, documents):
+    """ann codes the theme, bob its sub-code, on the same text: two code-level stretches, none at theme level."""
+    from helpers.interviews.segments import roll_up_segments
+
+    theme = book.theme_of("market_dialogue")
+    both = segs([("int01", 3, 20, theme, "ann"), ("int01", 3, 20, "market_dialogue", "bob")])
+    assert len(disagreements(both, documents, "ann", "bob")) == 2
+    assert disagreements(roll_up_segments(both, book), documents, "ann", "bob").empty
