@@ -111,16 +111,31 @@ def test_bad_coders_parameter_stops_with_one_line(tmp_path):
 
 
 def test_two_coders(tmp_path):
-    out = run(tmp_path, coders=["rules", "analyst_a"])
+    out = run(tmp_path, coders=["rules", "codebook_author"])
     agreement = pd.read_csv(out / "agreement.csv", keep_default_na=False)
-    assert set(agreement["coders"]) == {"rules vs analyst_a", "all: rules, analyst_a"}
+    assert set(agreement["coders"]) == {"rules vs codebook_author", "all: rules, codebook_author"}
     assert set(agreement["level"]) == {"theme", "code"}
 
 
 def test_writes_coders_and_agreement_in_their_layout(out):
     coders = pd.read_csv(out / "coders.csv", keep_default_na=False, dtype=str)
-    assert list(coders.columns) == ["coder", "label", "made_by", "human", "independent", "description"]
-    assert coders.set_index("coder").loc[["rules", "analyst_a"], ["human", "independent"]].values.tolist() == [
+    assert list(coders.columns) == [
+        "coder",
+        "label",
+        "made_by",
+        "human",
+        "independent",
+        "authored_codebook",
+        "derived",
+        "codebook_version",
+        "description",
+    ]
+    flags = coders.set_index("coder")[["authored_codebook", "derived"]]
+    assert flags.loc["codebook_author"].tolist() == ["true", "false"] and flags.loc["rules"].tolist() == [
+        "false",
+        "true",
+    ]
+    assert coders.set_index("coder").loc[["rules", "codebook_author"], ["human", "independent"]].values.tolist() == [
         ["false", "false"],
         ["false", "false"],
     ]
@@ -135,10 +150,21 @@ def test_writes_coders_and_agreement_in_their_layout(out):
         "ci_low",
         "ci_high",
         "n_units",
+        "positives",
         "note",
+        "reading",
     ]
     assert set(agreement["unit"]) == {"excerpt"}
-    assert {"percent_agreement", "cohens_kappa", "fleiss_kappa", "krippendorff_alpha"} == set(agreement["statistic"])
+    assert {
+        "percent_agreement",
+        "positive_agreement",
+        "cohens_kappa",
+        "fleiss_kappa",
+        "krippendorff_alpha",
+        "krippendorff_alpha_masi",
+        "reproduced_share",
+        "extra_codes_mean",
+    } == set(agreement["statistic"])
     assert "Market analysis and engagement" in set(agreement["code"]) and "(pooled)" in set(agreement["code"])
     quotes = pd.read_csv(out / "quotes.csv", keep_default_na=False)
     assert set(quotes["placed_by"]) == {"report"}
@@ -170,7 +196,9 @@ def test_a_two_coder_project_at_character_level(tmp_path):
     project = refiqda.write_qdpx(book, documents, none, tmp_path / "two.qdpx", segments=segments)
     out = run(tmp_path, qdpx=str(project), unit="character")
     agreement = pd.read_csv(out / "agreement.csv", keep_default_na=False)
-    assert set(agreement["unit"]) == {"character"} and set(agreement["coders"]) == {"ann vs bob"}
+    binary = agreement[agreement["statistic"] != "krippendorff_alpha_masi"]
+    assert set(binary["unit"]) == {"character"} and set(binary["coders"]) == {"ann vs bob"}
+    assert "positive_agreement" in set(binary["statistic"])
     kappa = agreement[
         (agreement["level"] == "code")
         & (agreement["code"] == book["outcomes_focus"].name)
@@ -180,7 +208,7 @@ def test_a_two_coder_project_at_character_level(tmp_path):
     coders = pd.read_csv(out / "coders.csv", keep_default_na=False, dtype=str)
     assert coders["coder"].tolist() == ["ann", "bob"] and set(coders["human"]) == {"unknown"}
     results = pd.read_csv(out / "results.csv", keep_default_na=False)
-    assert len(results[(results["option"] == "(pooled themes)") & (results["item"] == "ann vs bob")]) == 3
+    assert len(results[(results["option"] == "(pooled themes)") & (results["item"] == "ann vs bob")]) == 4
     # The research report reads the pair's pooled kappa from these rows.
     from helpers.outputs.findings import coding_findings, read_results
 
@@ -189,3 +217,92 @@ def test_a_two_coder_project_at_character_level(tmp_path):
         ["ann vs bob", "cohens_kappa"],
         ["ann vs bob", "krippendorff_alpha"],
     ]
+
+
+def test_the_pooled_figure_is_not_padded_by_codes_nobody_used(out):
+    agreement = pd.read_csv(out / "agreement.csv", keep_default_na=False)
+    codes = agreement[(agreement["level"] == "code") & ~agreement["code"].str.startswith("(")]
+    used = codes[(codes["statistic"] == "positive_agreement") & (codes["note"] != "n/a: neither coder applied it")]
+    pooled = agreement[
+        (agreement["level"] == "code") & (agreement["code"] == "(pooled)") & (agreement["statistic"] == "cohens_kappa")
+    ]
+    assert int(pooled["n_units"].iloc[0]) == 22 * used["code"].nunique()
+    # No zero-width interval anywhere, and none where a coder has 5 positives or fewer.
+    with_interval = agreement[agreement["ci_low"] != ""]
+    assert (with_interval["ci_low"].astype(float) < with_interval["ci_high"].astype(float)).all()
+    assert not with_interval["note"].str.startswith("no interval").any()
+
+
+HOSTILE = ["<script>alert(2)</script>", "<img src=x onerror=alert(3)>"]
+
+
+def _page_text(notebook) -> str:
+    """Everything notebook 04 shows a reader: Markdown and HTML outputs (not the code cells' source)."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    shown = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            shown += [data.get("text/markdown", ""), data.get("text/html", "")]
+    return "\n".join(shown)
+
+
+def test_hostile_coder_names_reach_the_page_escaped(tmp_path):
+    """A coder named like a tag, by a project's user or by a coder file's name, shows as text, never as markup."""
+    import shutil
+
+    from helpers.interviews.codebook import load_codebook
+    from helpers.interviews.corpus import load_excerpts
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(paths.LOCAL_PARTNERSHIPS_2015, corpus)
+    book = load_codebook(corpus / "codebook.yaml")
+    excerpts = load_excerpts(corpus)
+    none = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
+    segments = pd.DataFrame(
+        [
+            (e, 0, len(t), c, name, "")
+            for e, t in zip(excerpts["excerpt_id"], excerpts["text"])
+            for name, c in zip(HOSTILE, ["outcomes_focus", "beyond_procurement"])
+        ],
+        columns=["document_id", "start", "end", "code", "coder", "memo"],
+    )
+    documents = excerpts.rename(columns={"excerpt_id": "document_id"})
+    project = refiqda.write_qdpx(book, documents, none, tmp_path / "hostile.qdpx", segments=segments)
+    refiqda.write_qdpx(
+        book,
+        documents,
+        none,
+        corpus / "codings" / f"{HOSTILE[1]}.qdpx",
+        segments=segments[segments["coder"] == HOSTILE[1]],
+    )
+    (tmp_path / "users").mkdir()
+    (tmp_path / "file").mkdir()
+    runs = [
+        run(tmp_path / "users", qdpx=str(project)),
+        run(
+            tmp_path / "file",
+            corpus_dir=str(corpus),
+            codebook=str(corpus / "codebook.yaml"),
+            coders=["report", HOSTILE[1]],
+        ),
+    ]
+    for executed in (tmp_path / "users" / "run.ipynb", tmp_path / "file" / "run.ipynb"):
+        page = _page_text(executed)
+        assert "<script" not in page and "<img src=x" not in page  # the page's own chart is <img src="data:...
+        assert "&lt;img src=x onerror=alert(3)&gt;" in page
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in _page_text(tmp_path / "users" / "run.ipynb")
+    assert all((out / "agreement.csv").is_file() for out in runs)
+
+
+def test_every_risk_counts_for_the_theme_of_its_code(out):
+    """A risk merged into a code of another theme (health, members) is counted under that theme."""
+    from helpers.interviews.codebook import load_codebook
+
+    book = load_codebook(paths.LOCAL_PARTNERSHIPS_2015 / "codebook.yaml")
+    risks = pd.read_csv(out / "risks.csv", keep_default_na=False).drop_duplicates("item_number")
+    for code, themes in zip(risks["code"], risks["themes_in_wording"]):
+        if code and book.theme_of(code) != "risks":
+            assert book.theme_of(code) in themes.split(", "), (code, themes)

@@ -133,3 +133,39 @@ def test_the_document_analysis_limitation_and_its_sources_are_listed(report) -> 
         "Commissioning for better public services",
     ]:
         assert named in sources, named
+
+
+def test_speaker_roles_are_counted_apart_from_the_authority_type(report) -> None:
+    """speakers.csv holds the role alone ("chief executive"); "county chief executive" is a role and a type."""
+    from helpers.interviews.corpus import load_excerpts, with_speakers
+
+    speakers = with_speakers(paths.LOCAL_PARTNERSHIPS_2015, load_excerpts(paths.LOCAL_PARTNERSHIPS_2015))
+    block = next(b for b in section(report, "The interview themes") if "speaker roles" in b)
+    found = re.search(r"from (\d+) speaker roles \(([^)]*)\)", block)
+    assert found, block
+    assert int(found.group(1)) == speakers["speaker_role"].nunique()
+    assert "county chief executive" not in found.group(2)
+
+
+def test_a_coding_is_said_to_give_one_theme_per_excerpt_only_where_it_does(report, built_reports) -> None:
+    quotes = read_table(
+        built_reports / "interview-coding", "quotes_all_coders.csv", ["theme", "excerpt_id", "coded_by"]
+    )
+    table = next(b for b in section(report, "Consistency") if "Lowered by construction" in b)
+    for coder in coders_in(read_results(built_reports / "interview-coding")):
+        placed = quotes[quotes["coded_by"].str.split(", ").apply(lambda names, c=coder: c in names)]
+        several = placed.groupby("excerpt_id")["theme"].nunique().max() > 1
+        if several:
+            assert f"{coder} gives one theme per excerpt" not in table
+
+
+def test_the_interview_sections_show_no_literal_markdown(report) -> None:
+    for name in ("The interview themes", "Consistency", "Limitations"):
+        for block in section(report, name):
+            assert "**" not in block and "`" not in block, block[:200]
+
+
+def test_agreement_is_read_against_a_threshold_stated_in_advance(report) -> None:
+    text = "\n".join(section(report, "Consistency"))
+    assert "Threshold stated in advance" in text and "0.800" in text and "0.667" in text
+    assert "0.000" not in text

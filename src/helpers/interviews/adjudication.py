@@ -3,27 +3,39 @@
 A disagreement is a stretch of one document where, for one code, the two coders' segments
 differ: the segments of both coders for that code are grouped into clusters of overlapping
 (or touching) ranges, and a cluster where the two coders' ranges are not identical is one
-disagreement, listed with its text. The adjudication file (CSV: `segment,decision,note`) decides
-each one: `keep-first` (the first coder's ranges), `keep-second`, `both` (the ranges of either)
-or `neither`. The consensus coder keeps every cluster the coders agree on and the decided ranges.
+disagreement, listed with its text. Listed after rolling sub-codes up to their theme (a theme
+against its own sub-code on one excerpt is then no disagreement) and again at code level.
+
+The adjudication file (CSV) decides each one: `keep-first` (the first coder's ranges),
+`keep-second`, `both` (the ranges of either) or `neither`, and records on every row who decided
+(`adjudicator`), when (`date`, YYYY-MM-DD), under which codebook version, and the coder order
+(`first_coder`, `second_coder`). The order is checked on use: a command naming the coders the
+other way round would apply keep-first to the wrong coder, so it is refused. The consensus coder
+keeps every cluster the coders agree on and the decided ranges; it is derived from the two
+codings, so it is reported for frequencies and quotes, never for agreement with them.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..core.csvout import write_csv
-from ..core.errors import Collector, DataError
+from ..core.errors import Collector, DataError, ParameterError
 from ..core.sourced_csv import LINE, read_csv_lines
 from .documents import SEGMENT_COLUMNS
 
 DECISIONS = ("keep-first", "keep-second", "both", "neither")
 CONSENSUS = "consensus"
 DISAGREEMENT_COLUMNS = ["segment", "document_id", "code", "start", "end", "first", "second", "text"]
+RECORD_COLUMNS = ["first_coder", "second_coder", "adjudicator", "date", "codebook_version"]
+ADJUDICATION_COLUMNS = ["segment", "decision", *RECORD_COLUMNS]
 
 
 def _clusters(segments: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
@@ -61,19 +73,59 @@ def disagreements(segments: pd.DataFrame, documents: pd.DataFrame, first: str, s
     return out
 
 
-def write_adjudication_template(table: pd.DataFrame, path: Path | str) -> Path:
-    """An adjudication CSV to fill in: one row per disagreement, decision and note empty."""
+def write_adjudication_template(
+    table: pd.DataFrame, path: Path | str, first: str, second: str, codebook_version: str | None = None
+) -> Path:
+    """An adjudication CSV to fill in: one row per disagreement, with the coder order and codebook version.
+
+    `decision`, `note`, `adjudicator` and `date` are left empty for the adjudicator.
+    """
     path = Path(path)
     frame = pd.DataFrame({"segment": table["segment"], "decision": "", "note": ""})
+    frame = frame.assign(
+        first_coder=first, second_coder=second, adjudicator="", date="", codebook_version=codebook_version or ""
+    )
     write_csv(frame, path)
     return path
 
 
-def read_adjudication(path: Path | str, table: pd.DataFrame) -> pd.DataFrame:
-    """The adjudication CSV (segment, decision, note), validated: every disagreement decided once."""
+def _check_record(frame: pd.DataFrame, errors: Collector, first: str, second: str, version: str | None) -> None:
+    """Every row names the same adjudicator, date, version and coder order, and they match the command."""
+    for column in RECORD_COLUMNS:
+        values = list(dict.fromkeys(frame[column]))
+        if len(values) > 1:
+            errors.add(None, column, "the same value on every row", ", ".join(values))
+    row = frame.iloc[0] if len(frame) else None
+    if row is None:
+        return
+    line = int(row[LINE])
+    if not str(row["adjudicator"]).strip():
+        errors.add(line, "adjudicator", "the name of the person who decided")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(row["date"])):
+        errors.add(line, "date", "the date of the adjudication as YYYY-MM-DD", row["date"])
+    order = (row["first_coder"], row["second_coder"])
+    if order == (second, first):
+        errors.add(
+            line,
+            "first_coder",
+            f"the coders in the order the adjudication was made ({order[0]} first, {order[1]} second); "
+            f"the command names {first} first, so keep-first would apply to the wrong coder",
+            first,
+        )
+    elif order != (first, second):
+        errors.add(line, "first_coder", f"the coders of the command, {first} then {second}", " then ".join(order))
+    if version and row["codebook_version"] != version:
+        errors.add(line, "codebook_version", f"the project's codebook version {version!r}", row["codebook_version"])
+
+
+def read_adjudication(
+    path: Path | str, table: pd.DataFrame, first: str, second: str, codebook_version: str | None = None
+) -> pd.DataFrame:
+    """The adjudication CSV, validated: its record matches the command, every disagreement decided once."""
     path = Path(path)
-    frame = read_csv_lines(path, ["segment", "decision"], ["note"])
+    frame = read_csv_lines(path, ADJUDICATION_COLUMNS, ["note"])
     errors = Collector(path)
+    _check_record(frame, errors, first, second, codebook_version)
     known = set(table["segment"])
     for line, segment, decision in frame[[LINE, "segment", "decision"]].itertuples(index=False):
         if segment not in known:
@@ -110,27 +162,67 @@ def consensus(
 USAGE = "usage: python -m helpers.interviews.adjudication PROJECT.qdpx FIRST SECOND ADJUDICATION.csv OUT.qdpx"
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (the same path, a link, or another spelling of it)."""
+    if a.resolve() == b.resolve():
+        return True
+    return a.exists() and b.exists() and os.path.samefile(a, b)
+
+
+def _check_command(project: Path, first: str, second: str, adjudication: Path, out: Path, coders: list[str]):
+    """Two different coders of the project, and an output that is neither of the inputs."""
+    if first == second:
+        raise ParameterError("SECOND", second, f"a coder other than FIRST ({first})")
+    for name, coder in (("FIRST", first), ("SECOND", second)):
+        if coder not in coders:
+            raise ParameterError(name, coder, "a coder of the project: " + ", ".join(coders))
+    for name, path in (("PROJECT", project), ("ADJUDICATION", adjudication)):
+        if _same_file(out, path):
+            raise ParameterError("OUT", str(out), f"a file other than {name} (the command never overwrites its input)")
+
+
+def _atomic(out: Path, write) -> Path:
+    """Write through a temporary file beside `out`, then rename it into place in one step."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=out.suffix, dir=out.parent)
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, out)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return out
+
+
 def write_consensus(project_path, first: str, second: str, adjudication, out) -> Path:
     """Read a project holding both coders, apply the adjudication file, write a project of the consensus coder."""
     from .qdpx_export import write_qdpx
     from .qdpx_import import read_qdpx
 
+    project_path, adjudication, out = Path(project_path), Path(adjudication), Path(out)
     project = read_qdpx(project_path)
+    coders = list(dict.fromkeys(project.segments["coder"]))
+    _check_command(project_path, first, second, adjudication, out, coders)
     documents = project.documents
     table = disagreements(project.segments, documents, first, second)
-    agreed = consensus(project.segments, documents, first, second, read_adjudication(adjudication, table))
+    version = getattr(project.codebook, "version", None)
+    decisions = read_adjudication(adjudication, table, first, second, version)
+    agreed = consensus(project.segments, documents, first, second, decisions)
     none = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
-    return write_qdpx(project.codebook, documents, none, out, "consensus coding", segments=agreed)
+    return _atomic(
+        out, lambda path: write_qdpx(project.codebook, documents, none, path, "consensus coding", segments=agreed)
+    )
 
 
 def main(argv: list[str]) -> int:
-    """The command line: write the consensus coder's project, or say in one line what is wrong."""
+    """The command line: write the consensus coder's project, or say in one message what is wrong."""
     if len(argv) != 5:
         print(USAGE, file=sys.stderr)
         return 2
     try:
         path = write_consensus(argv[0], argv[1], argv[2], argv[3], argv[4])
-    except DataError as exc:
+    except (DataError, ParameterError) as exc:
         print(exc, file=sys.stderr)
         return 1
     print(f"wrote {path}")
@@ -138,6 +230,7 @@ def main(argv: list[str]) -> int:
 
 
 __all__ = [
+    "ADJUDICATION_COLUMNS",
     "CONSENSUS",
     "DECISIONS",
     "consensus",

@@ -4,8 +4,11 @@ Every pair of coders is compared on every character of every document (see
 `helpers.stats.character_agreement` for the counting and the formulas). A coder counts as having
 read every document of the corpus: a blind coding package hands each coder all of them.
 Per code: one 2x2 table summed over the documents. Pooled: one table summed over documents and
-codes (each character x code a unit). Per document: the table summed over the codes of that
-document, in its own file (`agreement_by_document.csv`).
+the codes either coder used (each character x code a unit). Per document: the table summed over
+the codes of that document, in its own file (`agreement_by_document.csv`). Percent and positive
+agreement and Cohen's kappa get an interval from resampling whole documents (the characters of a
+document are not independent), where each coder coded the code in more than `MIN_POSITIVES`
+documents; otherwise the note gives those counts.
 """
 
 from __future__ import annotations
@@ -16,14 +19,29 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from ..stats.agreement import BOOTSTRAP_RESAMPLES, MIN_POSITIVES, POOLED, cluster_bootstrap, pair_label
 from ..stats.agreement import COLUMNS as EXCERPT_COLUMNS
-from ..stats.agreement import POOLED, pair_label
 from ..stats.character_agreement import TABLE_COLUMNS, overlap_counts, statistics, tables
 from .codebook import Codebook
 
-AGREEMENT_COLUMNS = ["level", "coders", "code", "statistic", "unit", "estimate", "ci_low", "ci_high", "n_units", "note"]
-CHARACTER_STATISTICS = ["percent_agreement", "cohens_kappa", "krippendorff_alpha"]
-CHARACTER_NOTE = "characters as units; no interval (characters are coded in runs, not independently)"
+AGREEMENT_COLUMNS = [
+    "level",
+    "coders",
+    "code",
+    "statistic",
+    "unit",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "n_units",
+    "positives",
+    "note",
+]
+CHARACTER_STATISTICS = ["percent_agreement", "positive_agreement", "cohens_kappa", "krippendorff_alpha"]
+CHARACTER_NOTE = (
+    f"characters as units; interval: percentile bootstrap over documents ({BOOTSTRAP_RESAMPLES} resamples), "
+    "since characters are coded in runs, not independently"
+)
 CONSISTENCY = "a consistency check between these coders, not a measure of reliability"
 
 
@@ -55,27 +73,38 @@ def pair_tables(segments: pd.DataFrame, documents: pd.DataFrame, codes: Sequence
     return out
 
 
-def _rows(level: str, label: str, names: Sequence[str], summed: pd.DataFrame) -> list[dict]:
-    stats = statistics(summed)
+def _rows(level: str, pair: tuple[str, str], name: str, per_document: pd.DataFrame) -> list[dict]:
+    """The statistics of one code (or the pooled codes) from its 2x2 table per document, with intervals."""
+    summed = per_document[TABLE_COLUMNS].sum().to_frame().T
+    s = statistics(summed).iloc[0]
+    in_a = int((per_document["n11"] + per_document["n10"] > 0).sum())
+    in_b = int((per_document["n11"] + per_document["n01"] > 0).sum())
+    (first, second), label = pair, pair_label(*pair)
+    positives = f"{first} {in_a}, {second} {in_b} documents"
+    if min(in_a, in_b) <= MIN_POSITIVES:
+        intervals, why = {}, f"no interval: coded in {positives} (an interval needs more than {MIN_POSITIVES} each)"
+    else:
+        intervals, why = cluster_bootstrap(per_document[TABLE_COLUMNS].to_numpy()), CHARACTER_NOTE
     rows = []
-    for name, (_, s) in zip(names, stats.iterrows()):
-        for statistic in CHARACTER_STATISTICS:
-            undefined = statistic != "percent_agreement" and np.isnan(s[statistic])
-            note = "undefined: neither coder coded any character, or both coded every one" if undefined else ""
-            rows.append(
-                {
-                    "level": level,
-                    "coders": label,
-                    "code": name,
-                    "statistic": statistic,
-                    "unit": "character",
-                    "estimate": float(s[statistic]),
-                    "ci_low": np.nan,
-                    "ci_high": np.nan,
-                    "n_units": int(s["n_units"]),
-                    "note": "; ".join(filter(None, [note, CHARACTER_NOTE])),
-                }
-            )
+    for statistic in CHARACTER_STATISTICS:
+        undefined = statistic != "percent_agreement" and np.isnan(s[statistic])
+        note = "n/a: neither coder coded any character, or both coded every one" if undefined else why
+        low, high = intervals.get(statistic, (np.nan, np.nan)) if not undefined else (np.nan, np.nan)
+        rows.append(
+            {
+                "level": level,
+                "coders": label,
+                "code": name,
+                "statistic": statistic,
+                "unit": "character",
+                "estimate": float(s[statistic]),
+                "ci_low": low,
+                "ci_high": high,
+                "n_units": int(s["n_units"]),
+                "positives": positives,
+                "note": note,
+            }
+        )
     return rows
 
 
@@ -98,9 +127,11 @@ def character_agreement(
     for a, b in combinations(coders, 2):
         label = pair_label(a, b)
         per = pair_tables(segments, documents, codes, a, b)
-        per_code = per.groupby("code", sort=False)[TABLE_COLUMNS].sum().reindex(list(codes))
-        rows += _rows(level, label, [names.get(c, c) for c in codes], per_code)
-        rows += _rows(level, label, [POOLED], per[TABLE_COLUMNS].sum().to_frame().T)
+        for code in codes:
+            rows += _rows(level, (a, b), names.get(code, code), per[per["code"] == code])
+        coded = per.groupby("code")[["n11", "n10", "n01"]].sum().sum(axis=1)
+        used = per[per["code"].isin(coded.index[coded > 0])]
+        rows += _rows(level, (a, b), POOLED, used.groupby("document_id", sort=False)[TABLE_COLUMNS].sum())
         docs = per.groupby("document_id", sort=False)[TABLE_COLUMNS].sum()
         frame = pd.concat([docs.reset_index(), statistics(docs).reset_index(drop=True)], axis=1)
         by_doc.append(frame.assign(coders=label, level=level))
@@ -133,6 +164,7 @@ def excerpt_agreement(table: pd.DataFrame, names: dict[str, str] | None = None) 
             "ci_low": table["ci_low"],
             "ci_high": table["ci_high"],
             "n_units": table["n_units"],
+            "positives": table["positives"],
             "note": notes,
         },
         columns=AGREEMENT_COLUMNS,

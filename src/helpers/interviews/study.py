@@ -18,6 +18,7 @@ from ..core.errors import Collector, ParameterError
 from ..core.parameters import resolve
 from ..core.paths import shown
 from ..core.sourced_yaml import load_yaml
+from .adjudication import CONSENSUS
 from .codebook import (
     Codebook,
     check_example_quotes,
@@ -33,16 +34,35 @@ from .imported import load_project_coding
 from .qdpx_import import read_qdpx
 
 UNITS = ["excerpt", "character"]
-CODER_COLUMNS = ["coder", "label", "made_by", "human", "independent", "description"]
-CODER_FIELDS = ["label", "made_by", "human", "independent", "description"]
+FLAGS = ["human", "independent", "authored_codebook", "derived"]
+CODER_FIELDS = ["label", "made_by", *FLAGS, "codebook_version", "description"]
+CODER_COLUMNS = ["coder", *CODER_FIELDS]
 TRUTH = {True: "true", False: "false", "unknown": "unknown"}
+# Independent, as inter-coder reliability uses the word: coded without seeing or conferring about
+# the other codings, using the agreed codebook. authored_codebook: wrote the codebook or its rules.
+# derived: built from other codings or from the codebook's rules (the rule coder, a consensus).
+INDEPENDENT = "coded without seeing or conferring about the other codings, using the agreed codebook"
 # The rule coder where no coders.yaml describes it: a machine applying the codebook's own rules.
 RULES_DESCRIPTION = {
     "label": "Keyword rule coder",
     "made_by": "the codebook's keywords and patterns, applied by the workbench's rule coder",
     "human": False,
     "independent": False,
+    "authored_codebook": False,
+    "derived": True,
+    "codebook_version": None,
     "description": "A machine coding, deterministic: a code is applied where one of its rules matches.",
+}
+CONSENSUS_DESCRIPTION = {
+    "label": "Consensus of two coders",
+    "made_by": "an adjudicator's decisions on where two codings differ",
+    "human": "unknown",
+    "independent": False,
+    "authored_codebook": "unknown",
+    "derived": True,
+    "codebook_version": None,
+    "description": "Built from two codings and an adjudication file: reported for frequencies and quotes, never "
+    "for agreement with the codings it was built from.",
 }
 
 
@@ -75,7 +95,7 @@ def qdpx_parameter(name: str, value) -> Path | None:
 
 
 def load_coder_descriptions(path: Path) -> dict[str, dict]:
-    """`coders.yaml`: for each coder, label, made_by, human and independent (true/false/unknown), description."""
+    """`coders.yaml`: for each coder CODER_FIELDS; flags true, false or unknown, the version a string or null."""
     if not path.is_file():
         return {}
     data = load_yaml(path)
@@ -90,41 +110,77 @@ def load_coder_descriptions(path: Path) -> dict[str, dict]:
         if not isinstance(entry, dict) or set(entry) != set(CODER_FIELDS):
             errors.add(line, name, "the fields " + ", ".join(CODER_FIELDS), entry)
             continue
-        for key in ("human", "independent"):
+        for key in FLAGS:
             if entry[key] not in TRUTH:
                 errors.add(entry.line_of(key), key, "true, false or unknown", entry[key])
+        if entry["codebook_version"] is not None and not isinstance(entry["codebook_version"], str):
+            errors.add(entry.line_of("codebook_version"), "codebook_version", "a quoted version, or null", entry)
         out[name] = dict(entry)
     errors.raise_if_any()
     return out
 
 
-def describe_coders(coders: list[str], known: dict[str, dict], project: str | dict | None = None) -> pd.DataFrame:
+def _unknown(coder: str, where) -> dict:
+    """What can be said of a coder nobody described: its name and file, every flag unknown."""
+    return {
+        "label": coder,
+        "made_by": f"coder '{coder}' as named in {where}" if where else coder,
+        **{flag: "unknown" for flag in FLAGS},
+        "codebook_version": "unknown",
+        "description": "Imported from a REFI-QDA project; the file names the user but does not say whether the "
+        "coding was made by a person, independently, or under which codebook version.",
+    }
+
+
+def describe_coders(
+    coders: list[str], known: dict[str, dict], project: str | dict | None = None, version: str | None = None
+) -> pd.DataFrame:
     """One row per coder: CODER_COLUMNS; a coder from a project file is described by what the file says.
 
-    `project` names the project file all coders come from, or maps coders to their own files.
+    `project` names the project file all coders come from, or maps coders to their own files;
+    `version` is the codebook's, recorded for the rule coder (it always runs the codebook loaded).
     """
     rows = []
     for coder in coders:
-        entry = known.get(coder, RULES_DESCRIPTION if coder == RULES else None)
+        default = {RULES: RULES_DESCRIPTION, CONSENSUS: CONSENSUS_DESCRIPTION}.get(coder)
         where = project.get(coder) if isinstance(project, dict) else project
-        if entry is None:
-            entry = {
-                "label": coder,
-                "made_by": f"coder '{coder}' as named in {where}" if where else coder,
-                "human": "unknown",
-                "independent": "unknown",
-                "description": "Imported from a REFI-QDA project; the file names the user but does not say "
-                "whether the coding was made by a person, or independently of the codebook's author.",
-            }
+        entry = dict(known.get(coder) or default or _unknown(coder, where))
+        if coder == RULES:
+            entry["codebook_version"] = version
+        made_under = entry["codebook_version"]
         rows.append(
             {
                 "coder": coder,
                 **{k: entry[k] for k in ("label", "made_by", "description")},
-                "human": TRUTH[entry["human"]],
-                "independent": TRUTH[entry["independent"]],
+                **{flag: TRUTH[entry[flag]] for flag in FLAGS},
+                "codebook_version": "" if made_under is None else str(made_under),
             }
         )
     return pd.DataFrame(rows, columns=CODER_COLUMNS)
+
+
+def versions_compared(described: pd.DataFrame, version: str | None) -> tuple[list[str], str]:
+    """The coders whose codings follow the codebook's version, and a sentence saying which version agreement uses.
+
+    A coder recorded under another version is left out of agreement: the change log gives no
+    mapping of codes between versions that agreement could go through. An empty version is a
+    source not made under the codebook (the report's placement); "unknown" is taken as it is.
+    """
+    if not version:
+        recorded = described[~described["codebook_version"].isin(["", "unknown"])]
+        listed = ", ".join(f"{c} {v}" for c, v in zip(recorded["coder"], recorded["codebook_version"]))
+        sentence = "The codebook names no version, so the versions the codings record cannot be checked against it"
+        return list(described["coder"]), sentence + (f" ({listed})." if listed else ".")
+    other = described[~described["codebook_version"].isin(["", "unknown", version])]
+    kept = [c for c in described["coder"] if c not in set(other["coder"])]
+    sentence = f"Agreement is computed on one codebook version: version {version}."
+    if len(other):
+        left = ", ".join(f"{c} (version {v})" for c, v in zip(other["coder"], other["codebook_version"]))
+        sentence += f" Left out, made under another version with no mapping between the versions: {left}."
+    unknown = described[described["codebook_version"] == "unknown"]["coder"].tolist()
+    if unknown:
+        sentence += f" The version of {', '.join(unknown)} is not recorded."
+    return kept, sentence
 
 
 def load_study(corpus_dir, codebook, coders, qdpx=None, unit: str = "excerpt") -> Study:
@@ -142,7 +198,7 @@ def load_study(corpus_dir, codebook, coders, qdpx=None, unit: str = "excerpt") -
             raise ParameterError("qdpx", shown(project_path), "a project with codings by two or more coders")
         excerpts = project.sources.copy()
         codings = segments_to_codings(project.segments, project.documents, names)
-        described = describe_coders(names, {}, project_path.name)
+        described = describe_coders(names, {}, project_path.name, getattr(project.codebook, "version", None))
         return Study(excerpts, project.codebook, names, codings, project.segments, described, None, project_path.name)
     if not (corpus_path / "excerpts.csv").is_file():
         return _folder_study(corpus_path, codebook, coders, known)
@@ -160,7 +216,8 @@ def load_study(corpus_dir, codebook, coders, qdpx=None, unit: str = "excerpt") -
     if projects:  # a coder who worked in a QDA tool: their own segments, not whole excerpts
         own = [load_project_coding(p, book, excerpts).assign(coder=c) for c, p in projects.items()]
         segments = pd.concat([segments[~segments["coder"].isin(projects)], *own], ignore_index=True)
-    described = describe_coders(names, known, {c: f"codings/{p.name}" for c, p in projects.items()})
+    where = {c: f"codings/{p.name}" for c, p in projects.items()}
+    described = describe_coders(names, known, where, getattr(book, "version", None))
     return Study(excerpts, book, names, codings, segments, described, lists, corpus_path.name)
 
 
@@ -180,8 +237,17 @@ def _folder_study(corpus_path: Path, codebook, coders, known: dict) -> Study:
         segments = pd.concat([segments, codings_to_segments(rules, documents)], ignore_index=True)
     codings = segments_to_codings(segments, documents, names)
     known = known or load_coder_descriptions(corpus_path / "coders.yaml")
-    described = describe_coders(names, known, f"{corpus_path.name}/segments.csv")
+    described = describe_coders(names, known, f"{corpus_path.name}/segments.csv", getattr(book, "version", None))
     return Study(excerpts, book, names, codings, segments, described, None, corpus_path.name)
 
 
-__all__ = ["CODER_COLUMNS", "UNITS", "Study", "describe_coders", "load_coder_descriptions", "load_study"]
+__all__ = [
+    "CODER_COLUMNS",
+    "INDEPENDENT",
+    "UNITS",
+    "Study",
+    "describe_coders",
+    "load_coder_descriptions",
+    "load_study",
+    "versions_compared",
+]

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ..outputs.results import RESULT_COLUMNS
+from ..stats.agreement import POOLED
 from .codebook import Codebook
 from .coders import RuleCoder, applied, with_ancestors
 from .segments import CONSISTENCY
@@ -180,23 +181,22 @@ def risks_table(lists: pd.DataFrame, codebook: Codebook, codings: pd.DataFrame, 
     """The report's list of risks, coded against the codebook and counted.
 
     One row per (risk, coder): the risk's text, the codebook code made from it (`from_list`),
-    the themes the rule coder finds in the risk's own wording (other than the risks theme), and
-    how many excerpts (and which) the coder coded with that risk's code.
+    the themes of the risk: those the rule coder finds in its own wording and the theme its code
+    sits under, other than the theme of the report section that lists the risks (so a risk
+    merged into a code of another theme counts for that theme), and how many excerpts (and which) the coder coded with
+    that risk's code.
     """
     risks = lists[lists["list_id"] == list_id].sort_values("item_number")
     by_item = {c.from_list: c.id for c in codebook.codes.values() if c.from_list}
+    home = {codebook.theme_for_section().get(int(s)) for s in risks["section"]} if "section" in risks else set()
     coder = RuleCoder(codebook)
     used = applied(codings)
     coders = list(dict.fromkeys(codings["coder"]))
     rows = []
     for item, text in zip(risks["item_number"], risks["text"]):
         code = by_item.get(f"{list_id}#{item}", "")
-        found = coder.codes_for(text)
-        themes = [
-            t
-            for t in codebook.themes()
-            if t != codebook.theme_of(code or t) and any(codebook.theme_of(c) == t for c in found)
-        ]
+        found = {codebook.theme_of(c) for c in coder.codes_for(text)} | ({codebook.theme_of(code)} if code else set())
+        themes = [t for t in codebook.themes() if t not in home and t in found]
         for name in coders:
             hits = used[(used["coder"] == name) & (used["code"] == code)]["excerpt_id"].tolist() if code else []
             rows.append(
@@ -303,8 +303,8 @@ def results_table(
             }
         )
     for r in agreement.itertuples(index=False):
-        option = f"(pooled {r.level}s)" if r.code.startswith("(") else r.code
-        pooled = f" over {pooled_units} units" if r.code.startswith("(") else ""
+        option = f"(pooled {r.level}s)" if r.code == POOLED else r.code
+        pooled = f" over {pooled_units} units" if r.code == POOLED else ""
         rows.append(
             {
                 "question": question,

@@ -1,10 +1,12 @@
 """Who coded the interview excerpts, and what agreement between their codings can and cannot show.
 
-The interview-coding analysis may write `coders.csv` (coder,label,made_by,human,independent,
-description): how each coding was made. Where it does not, FALLBACK_CODERS describes the three
-codings the workbench has always had. A coding is called human only where `human` is true, and
-independent only where `independent` is true; with no independent coder, agreement between
-codings is a consistency check, not a measure of reliability.
+The interview-coding analysis may write `coders.csv` (coder, label, made_by, the flags human,
+independent, authored_codebook and derived, codebook_version, description): how each coding was
+made. Where it does not, FALLBACK_CODERS describes the three codings the workbench has always had.
+A coding is called human only where `human` is true, and independent (coded without seeing or
+conferring about the other codings, using the agreed codebook) only where `independent` is true;
+with no two independent coders, agreement between codings is a consistency check, not a measure of
+reliability.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import Collector
+from ..stats.set_agreement import MASI
+from ..stats.thresholds import figure, reading
 from .findings import read_table
 
-CODER_COLUMNS = ["coder", "label", "made_by", "human", "independent", "description"]
+FLAGS = ["human", "independent", "authored_codebook", "derived"]
+CODER_COLUMNS = ["coder", "label", "made_by", *FLAGS, "codebook_version", "description"]
 FALLBACK_CODERS = pd.DataFrame(
     [
         (
@@ -26,7 +31,11 @@ FALLBACK_CODERS = pd.DataFrame(
             "derived from the report: each excerpt coded with the theme of the section it is quoted in",
             False,
             False,
-            "single-label, by section; the codebook's themes were taken from these sections",
+            False,
+            False,
+            "",
+            "single-label, by section; the source the codebook's themes were taken from, so agreement with it is "
+            "circular",
         ),
         (
             "rules",
@@ -34,16 +43,22 @@ FALLBACK_CODERS = pd.DataFrame(
             "the codebook's keyword rules, applied by the workbench (machine, deterministic)",
             False,
             False,
+            False,
+            True,
+            "",
             "the same text gives the same codes on every run; it checks the rules against the text they were "
             "written from",
         ),
         (
-            "analyst_a",
+            "codebook_author",
             "a coding by the codebook's author",
-            "a machine-made coding by the codebook's author",
+            "a machine-made coding by the project's authors, who wrote the codebook",
             False,
             False,
-            "made by the author of the codebook's rules, so it is not independent of the codebook",
+            True,
+            False,
+            "",
+            "made by the authors of the codebook and its rules, so it is not independent of the codebook",
         ),
     ],
     columns=CODER_COLUMNS,
@@ -67,9 +82,10 @@ def read_coders(coding_dir: Path | str, coders: list[str]) -> tuple[pd.DataFrame
     """
     path = Path(coding_dir) / "coders.csv"
     if path.exists():
-        table = read_table(coding_dir, "coders.csv", CODER_COLUMNS).fillna("")
+        read_table(coding_dir, "coders.csv", CODER_COLUMNS)  # checks the file and its columns
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)  # every field as written ("2", not 2.0)
         errors = Collector(path)
-        for column in ("human", "independent"):
+        for column in FLAGS:
             table[column] = [_flag(v, errors, i + 2, column) for i, v in enumerate(table[column])]
         errors.raise_if_any()
         source = "the interview-coding analysis (its coders.csv)"
@@ -87,8 +103,8 @@ def read_coders(coding_dir: Path | str, coders: list[str]) -> tuple[pd.DataFrame
                     "coder": coder,
                     "label": coder,
                     "made_by": "not described",
-                    "human": False,
-                    "independent": False,
+                    **dict.fromkeys(FLAGS, False),
+                    "codebook_version": "",
                     "description": "",
                 }
             )
@@ -144,45 +160,88 @@ def one_quote_per_theme(quotes: pd.DataFrame, coder: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(mine.columns))[columns].reset_index(drop=True)
 
 
-def pair_checks(coding: pd.DataFrame) -> pd.DataFrame:
-    """Each pair of coders' pooled agreement on themes: percent agreement and Cohen's kappa with its interval."""
-    pooled = coding[(coding["option"] == POOLED_THEMES) & ~coding["item"].str.startswith("all:")]
+AGREEMENT_COLUMNS = ["level", "coders", "code", "statistic", "unit", "estimate", "ci_low", "ci_high", "n_units"]
+AGREEMENT_COLUMNS += ["positives", "note"]
+
+
+def read_agreement(coding_dir: Path | str) -> pd.DataFrame:
+    """The interview-coding analysis's `agreement.csv`, numbers as numbers and empty text as ''."""
+    table = read_table(coding_dir, "agreement.csv", AGREEMENT_COLUMNS)
+    for column in ("estimate", "ci_low", "ci_high"):
+        table[column] = pd.to_numeric(table[column], errors="coerce")
+    for column in ("positives", "note"):
+        table[column] = table[column].fillna("").astype(str)
+    return table
+
+
+def _shown(row) -> str:
+    """An estimate with its interval, or "n/a" and why, or the counts where no interval is given."""
+    text = figure(row["estimate"], row["note"], digits=2)
+    if pd.notna(row["ci_low"]):
+        return f"{text} ({row['ci_low']:.2f} to {row['ci_high']:.2f})"
+    return text
+
+
+def _reading(row) -> str:
+    """A kappa read against the threshold, flagged where it rests on too few positives for an interval."""
+    text = reading("cohens_kappa", row["estimate"])
+    return f"{text} (too few positives for an interval)" if row["note"].startswith("no interval") else text
+
+
+def pair_checks(agreement: pd.DataFrame) -> pd.DataFrame:
+    """Each pair of codings on themes: positives, positive agreement, kappa (95% interval), reading, MASI alpha.
+
+    Pooled over the themes either coder used; against a single-label source, the share of its
+    placements the other reproduces and the mean extra themes.
+    """
+    themes = agreement[(agreement["level"] == "theme") & ~agreement["coders"].str.startswith("all:")]
     rows = []
-    for pair, group in pooled.groupby("item", sort=False):
-        stats = group.set_index("statistic")
-        kappa = stats.loc["cohens_kappa"] if "cohens_kappa" in stats.index else None
+    for pair, group in themes.groupby("coders", sort=False):
+        by = {(c, s): r for (c, s), r in zip(zip(group["code"], group["statistic"]), group.to_dict("records"))}
+        kappa = by.get(("(pooled)", "cohens_kappa"))
+        positive = by.get(("(pooled)", "positive_agreement"))
+        masi = by.get(("(sets of codes)", "krippendorff_alpha_masi"))
+        share = by.get(("(placements)", "reproduced_share"))
+        extra = by.get(("(placements)", "extra_codes_mean"))
         rows.append(
             {
                 "coders": pair,
-                "percent_agreement": stats.loc["percent_agreement", "estimate"]
-                if "percent_agreement" in stats.index
-                else float("nan"),
-                "kappa": kappa["estimate"] if kappa is not None else float("nan"),
-                "ci_low": kappa["ci_low"] if kappa is not None else float("nan"),
-                "ci_high": kappa["ci_high"] if kappa is not None else float("nan"),
-                "excerpts": int(group["base"].iloc[0]),
+                "excerpt-theme units coded": kappa["positives"] if kappa else "",
+                "positive agreement": _shown(positive) if positive else "",
+                "Cohen's kappa": _shown(kappa) if kappa else "",
+                "kappa read against the threshold": _reading(kappa) if kappa else "",
+                "alpha, MASI over sets of themes": _shown(masi) if masi else "",
+                "alpha read against the threshold": reading(MASI, masi["estimate"]) if masi else "",
+                "placements reproduced": f"{share['estimate']:.0%}: {share['positives']}" if share else "",
+                "extra themes per excerpt": f"{extra['estimate']:.2f}" if extra else "",
             }
         )
-    return pd.DataFrame(rows, columns=["coders", "percent_agreement", "kappa", "ci_low", "ci_high", "excerpts"])
+    return pd.DataFrame(rows)
 
 
-def shared_theme_checks(coding: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """Each pair's Cohen's kappa on every theme that all coders use (wide: theme by pair), and those themes.
-
-    A theme one coder never applies gives a kappa of 0 or none by construction; leaving such
-    themes out shows agreement where every coding could agree.
-    """
-    coders = coders_in(coding)
-    unused = {t for c in coders for t in unused_themes(coding, c)}
-    shared = [t for t in themes_of(coding) if t not in unused]
-    rows = coding[
-        (coding["statistic"] == "cohens_kappa")
-        & coding["option"].isin(shared)
-        & ~coding["item"].str.startswith("all:")
-        & coding["method"].str.startswith("theme level")
+def theme_checks(agreement: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Per theme and pair: excerpts each coder coded with it, positive agreement, kappa and its reading."""
+    rows = agreement[
+        (agreement["level"] == "theme")
+        & ~agreement["code"].str.startswith("(")
+        & agreement["statistic"].isin(["positive_agreement", "cohens_kappa"])
+        & ~agreement["coders"].str.startswith("all:")
     ]
-    wide = rows.pivot_table(index="option", columns="item", values="estimate", sort=False).reindex(shared)
-    return wide.rename_axis(index="theme", columns=None).reset_index(), shared
+    out = []
+    for (theme, pair), group in rows.groupby(["code", "coders"], sort=False):
+        stats = group.set_index("statistic")
+        kappa = stats.loc["cohens_kappa"]
+        out.append(
+            {
+                "theme": names.get(theme, theme),
+                "coders": pair,
+                "excerpts coded": kappa["positives"],
+                "positive agreement": _shown(stats.loc["positive_agreement"]),
+                "Cohen's kappa": _shown(kappa),
+                "read against the threshold": _reading(kappa),
+            }
+        )
+    return pd.DataFrame(out)
 
 
 def theme_names(quotes: pd.DataFrame) -> dict[str, str]:

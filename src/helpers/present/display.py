@@ -38,13 +38,55 @@ def md_escape(value) -> str:
     return html.escape(_MD_SPECIAL.sub(lambda m: "\\" + m.group(0), str(value)), quote=True)
 
 
+class Safe(str):
+    """Markdown already made inert by `strong`, `code` or `md_join`: `md` inserts it as it is."""
+
+
+def strong(value) -> Safe:
+    """Text from data in bold, escaped: `md("{x}", x=strong(name))` shows the name bold, never `**`."""
+    return Safe(f"**{md_escape(value)}**")
+
+
+def code(value) -> Safe:
+    """Text from data as inline code (a file or code name), escaped as HTML so no backtick shows.
+
+    >>> code("a`<b>")
+    '<code>a`&lt;b&gt;</code>'
+    """
+    return Safe(f"<code>{escape(value)}</code>")
+
+
+def md_join(items, sep: str = ", ", last: str | None = None) -> Safe:
+    """Items in prose, each escaped unless already `Safe`: "a, b and c" with last="and".
+
+    >>> md_join([strong("report"), "x*y"], last="and")
+    '**report** and x\\\\*y'
+    """
+    parts = [i if isinstance(i, Safe) else md_escape(i) for i in items]
+    if last and len(parts) > 1:
+        return Safe(f"{sep.join(parts[:-1])} {last} {parts[-1]}")
+    return Safe(sep.join(parts))
+
+
+def prose(value) -> Safe:
+    """Text from a trusted-layout file (the assumptions log) escaped, its `code` spans kept as code.
+
+    >>> prose("see `a_b.csv` *now* <i>")
+    'see <code>a_b.csv</code> \\\\*now\\\\* &lt;i&gt;'
+    """
+    parts = str(value).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: nothing is code
+        return Safe(md_escape(value))
+    return Safe("".join(code(p) if i % 2 else md_escape(p) for i, p in enumerate(parts)))
+
+
 def md(template: str, **values) -> Markdown:
-    """Markdown prose whose numbers and labels come from variables, escaped.
+    """Markdown prose whose numbers and labels come from variables, escaped (`Safe` values as they are).
 
     >>> md("**{n}** councils said *{label}*", n=84, label="Yes <b>").data
     '**84** councils said *Yes &lt;b&gt;*'
     """
-    safe = {k: v if isinstance(v, (int, float)) else md_escape(v) for k, v in values.items()}
+    safe = {k: v if isinstance(v, (int, float, Safe)) else md_escape(v) for k, v in values.items()}
     return Markdown(template.format(**safe))
 
 

@@ -1,51 +1,63 @@
-"""Agreement between coders: percent agreement, Cohen's, Fleiss' kappa, Krippendorff's alpha.
+"""Agreement between coders per code and pooled: percent and positive agreement, Cohen's, Fleiss', Krippendorff's.
 
-The coding is multi-label: a coder may apply several codes to one excerpt. Each code is
-therefore treated as its own binary variable, present (1) or absent (0) per excerpt, and every
-statistic is computed per code on those binary ratings. The "pooled" figure for a set of codes
-takes every (excerpt, code) pair as one unit: one 2x2 table (or one ratings matrix) over all of
-them. Pooled units of one excerpt are not independent, so the pooled Cohen's kappa gets its
-interval from a bootstrap that resamples whole excerpts (scipy.stats.bootstrap, percentile,
-2,000 resamples, seeded so the figure is the same on every run) rather than from the asymptotic
-formula, which assumes independent units. Dependence can widen or narrow the interval (codes
-that exclude each other within an excerpt narrow it), so the row's note gives the asymptotic
-interval too. The bootstrap assumes the excerpts are independent of each other, which they are
-not quite either (one interviewee may speak in several), and with few excerpts its coverage is
-approximate.
+The coding is multi-label: a coder may apply several codes to one excerpt. Each code is its own
+binary variable, present (1) or absent (0) per excerpt. Per code and pair of coders the table
+gives how many excerpts each coder coded with it (`positives`), percent agreement, positive
+specific agreement (coded by both over the mean of each coder's count: 2 n11 / (2 n11 + n10 + n01),
+Fleiss 1975; Cicchetti and Feinstein 1990) and Cohen's kappa (statsmodels). The pooled figure
+takes every (excerpt, code) pair as one unit, over the codes at least one of the coders applied:
+codes nobody applied would only add units everyone agrees on and flatter percent agreement.
+
+Intervals, per code and pooled alike, come from one cluster bootstrap that resamples whole
+excerpts (units of one excerpt are not independent): `BOOTSTRAP_RESAMPLES` resamples, seeded,
+percentile interval. None is given where a coder has `MIN_POSITIVES` positives or fewer: the note
+gives the counts instead, since an interval on so few is not informative (a kappa of 1 on two
+positives has a zero-width asymptotic interval that says nothing). The bootstrap assumes the
+excerpts independent of each other, which they are not quite (one interviewee may speak in
+several); with few excerpts its coverage is approximate.
 
 An excerpt a coder did not read is missing, not absent. Pairwise statistics and Fleiss' kappa
-use the excerpts every coder concerned read; Krippendorff's alpha uses every excerpt that at
-least two coders read (that is how alpha handles missing values). Every figure comes with the
-number of excerpts behind it.
-
-Statistics are undefined (NaN, with a note) where chance agreement is 1: when every coder gives
-the same value on every excerpt (a code nobody applied, say). Cohen's kappa is 0, not
-undefined, when only one of the two coders is constant.
+use the excerpts every coder concerned read; Krippendorff's alpha uses every excerpt at least two
+coders read. Where a statistic is undefined the estimate is NaN and the note says why (shown
+"n/a" with that reason, never 0).
 
 Libraries: `statsmodels.stats.inter_rater` (`to_table`, `cohens_kappa`, `aggregate_raters`,
-`fleiss_kappa`) and the `krippendorff` package (`alpha`, level "nominal"). Cohen's interval is
-statsmodels' asymptotic 95% interval, clipped to [-1, 1], per code; pooled, see above.
+`fleiss_kappa`) and the `krippendorff` package (`alpha`, level "nominal"). The bootstrap computes
+kappa from the summed 2x2 tables with the textbook formula, tested equal to statsmodels'.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from itertools import combinations
 
 import krippendorff
 import numpy as np
 import pandas as pd
-from scipy import stats
 from statsmodels.stats.inter_rater import aggregate_raters, cohens_kappa, fleiss_kappa, to_table
 
 POOLED = "(pooled)"
 UNDEFINED = "undefined: every coder gave the same value on every excerpt"
+NOBODY = "n/a: neither coder applied it"
+EVERYWHERE = "n/a: both coders applied it to every excerpt"
 BOOTSTRAP_RESAMPLES = 2000
 BOOTSTRAP_SEED = 2015  # fixed: the same interval on every run (the year of the interviews' report)
+MIN_POSITIVES = 5  # no interval where a coder has this many positives or fewer
+CONFIDENCE = 0.95  # the bootstrap intervals' level
 BOOTSTRAP_NOTE = "interval: percentile bootstrap over excerpts (units of one excerpt are not independent)"
-ASYMPTOTIC_NOTE = "the asymptotic interval, which assumes independent units, is {low:.2f} to {high:.2f}"
-COLUMNS = ["level", "coders", "code", "statistic", "estimate", "ci_low", "ci_high", "n_excerpts", "n_units", "note"]
+COLUMNS = [
+    "level",
+    "coders",
+    "code",
+    "statistic",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "n_excerpts",
+    "n_units",
+    "positives",
+    "note",
+]
 
 
 # ---------------------------------------------------------------------------- single statistics
@@ -63,66 +75,74 @@ def percent_agreement(ratings) -> tuple[float, int]:
     return float((complete == complete[:, :1]).all(axis=1).mean()), len(complete)
 
 
-def cohen_kappa(a, b) -> dict:
-    """Cohen's kappa of two binary (0/1) raters on the same units: kappa, ci_low, ci_high, n, note."""
+def cells(a, b) -> np.ndarray:
+    """The 2x2 table of two binary raters as [n11, n10, n01, n00] (n10: only the first coded)."""
     a, b = np.asarray(a, dtype=int), np.asarray(b, dtype=int)
-    n = len(a)
-    out = {"kappa": float("nan"), "ci_low": float("nan"), "ci_high": float("nan"), "n": n, "note": ""}
-    if n == 0:
-        out["note"] = "no excerpt read by both coders"
+    return np.array([(a * b).sum(), (a * (1 - b)).sum(), ((1 - a) * b).sum(), ((1 - a) * (1 - b)).sum()])
+
+
+def table_statistics(table) -> dict[str, np.ndarray]:
+    """Percent agreement, positive agreement and Cohen's kappa of 2x2 tables [..., (n11, n10, n01, n00)].
+
+    Vectorised over leading axes (the bootstrap's resamples); NaN where a statistic is undefined.
+    """
+    t = np.asarray(table, dtype=float)
+    n11, n10, n01, n00 = t[..., 0], t[..., 1], t[..., 2], t[..., 3]
+    n = n11 + n10 + n01 + n00
+    with np.errstate(divide="ignore", invalid="ignore"):
+        observed = (n11 + n00) / n
+        first, second = (n11 + n10) / n, (n11 + n01) / n
+        chance = first * second + (1 - first) * (1 - second)
+        kappa = np.where(np.isclose(chance, 1.0), np.nan, (observed - chance) / (1 - chance))
+        positive = np.where(2 * n11 + n10 + n01 == 0, np.nan, 2 * n11 / (2 * n11 + n10 + n01))
+    return {"percent_agreement": observed, "positive_agreement": positive, "cohens_kappa": kappa}
+
+
+def cohen_kappa(a, b) -> dict:
+    """Cohen's kappa of two binary (0/1) raters on the same units (statsmodels): kappa, n, note."""
+    a, b = np.asarray(a, dtype=int), np.asarray(b, dtype=int)
+    out = {"kappa": float("nan"), "n": len(a), "note": ""}
+    if len(a) == 0:
+        out["note"] = "n/a: no excerpt read by both coders"
+        return out
+    if len(set(a)) == 1 and len(set(b)) == 1 and a[0] == b[0]:
+        out["note"] = NOBODY if a[0] == 0 else EVERYWHERE
         return out
     table, _ = to_table(np.column_stack([a, b]), bins=2)
-    if len(set(a)) == 1 and len(set(b)) == 1 and a[0] == b[0]:
-        out["note"] = UNDEFINED
-        return out
+    out["kappa"] = float(cohens_kappa(table, return_results=False))
     if len(set(a)) == 1 or len(set(b)) == 1:
-        # One coder constant: kappa is 0 by the formula; the asymptotic variance is degenerate.
-        out["kappa"] = float(cohens_kappa(table, return_results=False))
-        out["note"] = "one coder gave the same value on every excerpt: kappa is 0, no interval"
-        return out
-    with np.errstate(divide="ignore", invalid="ignore"):  # only the unused z-value can divide by 0
-        res = cohens_kappa(table)
-    out.update(
-        kappa=float(res["kappa"]), ci_low=float(max(-1.0, res["kappa_low"])), ci_high=float(min(1.0, res["kappa_upp"]))
-    )
+        out["note"] = "one coder gave the same value on every excerpt: kappa is 0 by the formula"
     return out
 
 
-def excerpt_bootstrap_interval(a, b, excerpts, confidence: float = 0.95) -> tuple[float, float]:
-    """Cohen's kappa interval from resampling whole excerpts, for units clustered in excerpts.
+def cluster_bootstrap(per_cluster, confidence: float = CONFIDENCE) -> dict[str, tuple[float, float]]:
+    """Percentile intervals of every `table_statistics` figure, resampling clusters with replacement.
 
-    `a`, `b`: binary ratings per unit; `excerpts`: the excerpt of each unit. Each resample draws
-    excerpts with replacement and computes statsmodels' kappa on all their units.
+    `per_cluster`: one 2x2 table [n11, n10, n01, n00] per cluster (an excerpt, or a document for
+    character units). Each resample draws clusters with replacement and sums their tables; the
+    interval is taken over the resamples where the statistic is defined.
     """
-    a, b = np.asarray(a, dtype=int), np.asarray(b, dtype=int)
-    ids, cluster = np.unique(np.asarray(excerpts), return_inverse=True)
-    cells = np.zeros((len(ids), 4))
-    np.add.at(cells, (cluster, 2 * a + b), 1)  # per excerpt: (0,0), (0,1), (1,0), (1,1) units
-
-    def kappa(sample):
-        table = cells[sample].sum(axis=0).reshape(2, 2)
-        if np.count_nonzero(table) == 1 and table[0, 1] == table[1, 0] == 0:
-            return np.nan  # both coders constant and equal in this resample: kappa undefined
-        return float(cohens_kappa(table, return_results=False))
-
-    if len(ids) < 2:
-        return float("nan"), float("nan")
-    with warnings.catch_warnings():
-        # A resample of excerpts nobody coded leaves kappa undefined; scipy then gives no interval
-        # and warns. The percentile interval is taken over the resamples where kappa is defined.
-        warnings.simplefilter("ignore", stats.DegenerateDataWarning)
-        result = stats.bootstrap(
-            (np.arange(len(ids)),),
-            kappa,
-            vectorized=False,
-            n_resamples=BOOTSTRAP_RESAMPLES,
-            confidence_level=confidence,
-            method="percentile",
-            rng=np.random.default_rng(BOOTSTRAP_SEED),
-        )
+    per_cluster = np.asarray(per_cluster, dtype=float)
+    names = ["percent_agreement", "positive_agreement", "cohens_kappa"]
+    if len(per_cluster) < 2:
+        return {k: (float("nan"), float("nan")) for k in names}
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    draws = rng.integers(0, len(per_cluster), size=(BOOTSTRAP_RESAMPLES, len(per_cluster)))
+    resampled = table_statistics(per_cluster[draws].sum(axis=1))
     tail = (1 - confidence) / 2
-    low, high = np.nanquantile(result.bootstrap_distribution, [tail, 1 - tail])
-    return float(max(-1.0, low)), float(min(1.0, high))
+    out = {}
+    for name in names:
+        values = resampled[name][~np.isnan(resampled[name])]
+        low, high = np.quantile(values, [tail, 1 - tail]) if len(values) else (np.nan, np.nan)
+        out[name] = (float(low), float(high))
+    return out
+
+
+def excerpt_bootstrap_interval(a, b, excerpts, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Cohen's kappa interval from resampling whole excerpts (`cluster_bootstrap` on each excerpt's table)."""
+    frame = pd.DataFrame({"a": np.asarray(a, dtype=int), "b": np.asarray(b, dtype=int), "e": np.asarray(excerpts)})
+    tables = np.array([cells(g["a"], g["b"]) for _, g in frame.groupby("e", sort=False)])
+    return cluster_bootstrap(tables, confidence)["cohens_kappa"]
 
 
 def fleiss(ratings) -> dict:
@@ -131,7 +151,7 @@ def fleiss(ratings) -> dict:
     r = r[~np.isnan(r).any(axis=1)].astype(int)
     out = {"kappa": float("nan"), "n": len(r), "note": ""}
     if len(r) == 0:
-        out["note"] = "no excerpt read by every coder"
+        out["note"] = "n/a: no excerpt read by every coder"
         return out
     if (r == r[0, 0]).all():
         out["note"] = UNDEFINED
@@ -150,7 +170,7 @@ def kripp_alpha(ratings) -> dict:
     pairable = r[(~np.isnan(r)).sum(axis=1) >= 2]
     out = {"alpha": float("nan"), "n": len(pairable), "note": ""}
     if len(pairable) == 0:
-        out["note"] = "no excerpt read by two coders"
+        out["note"] = "n/a: no excerpt read by two coders"
         return out
     values = pairable[~np.isnan(pairable)]
     if len(np.unique(values)) < 2:
@@ -182,77 +202,117 @@ def presence(codings: pd.DataFrame, codes: Sequence[str], coders: Sequence[str])
     return out
 
 
-def _row(level, coders, code, statistic, estimate, n_excerpts, n_units, ci=(np.nan, np.nan), note=""):
-    return {
-        "level": level,
-        "coders": coders,
-        "code": code,
-        "statistic": statistic,
-        "estimate": estimate,
-        "ci_low": ci[0],
-        "ci_high": ci[1],
-        "n_excerpts": n_excerpts,
-        "n_units": n_units,
-        "note": note,
-    }
+def _row(level, coders, code, statistic, estimate, n_excerpts, n_units, ci=(np.nan, np.nan), positives="", note=""):
+    values = [level, coders, code, statistic, estimate, ci[0], ci[1], n_excerpts, n_units, positives, note]
+    return dict(zip(COLUMNS, values))
 
 
 def pair_label(a: str, b: str) -> str:
     return f"{a} vs {b}"
 
 
+def _excerpts_of(block: pd.DataFrame) -> int:
+    return block.index.get_level_values(0).nunique() if isinstance(block.index, pd.MultiIndex) else len(block)
+
+
+def _pair_rows(level: str, a: str, b: str, code: str, both: pd.DataFrame) -> list[dict]:
+    """Percent agreement, positive agreement and Cohen's kappa of one pair on one code (or pooled)."""
+    label, n_exc = pair_label(a, b), _excerpts_of(both)
+    x, y = both[a].to_numpy(dtype=int), both[b].to_numpy(dtype=int)
+    count_a, count_b = int(x.sum()), int(y.sum())
+    positives = f"{a} {count_a}, {b} {count_b}"
+    share, n_units = percent_agreement(both.to_numpy())
+    kappa = cohen_kappa(x, y)
+    stats = table_statistics(cells(x, y))
+    intervals, note = {}, ""
+    if min(count_a, count_b) <= MIN_POSITIVES:
+        note = f"no interval: {a} coded {count_a}, {b} {count_b} (an interval needs more than {MIN_POSITIVES} each)"
+    elif n_units:
+        excerpt_ids = both.index.get_level_values(0) if isinstance(both.index, pd.MultiIndex) else both.index
+        per = pd.DataFrame({"x": x, "y": y, "e": excerpt_ids}).groupby("e", sort=False)
+        intervals = cluster_bootstrap(np.array([cells(g["x"], g["y"]) for _, g in per]))
+        note = BOOTSTRAP_NOTE
+    positive = float(stats["positive_agreement"])
+    rows = [
+        _row(level, label, code, "percent_agreement", share, n_exc, n_units, positives=positives),
+        _row(
+            level,
+            label,
+            code,
+            "positive_agreement",
+            positive,
+            n_exc,
+            n_units,
+            intervals.get("positive_agreement", (np.nan, np.nan)),
+            positives,
+            NOBODY if np.isnan(positive) else note,
+        ),
+        _row(
+            level,
+            label,
+            code,
+            "cohens_kappa",
+            kappa["kappa"],
+            n_exc,
+            kappa["n"],
+            intervals.get("cohens_kappa", (np.nan, np.nan)),
+            positives,
+            "; ".join(filter(None, [kappa["note"], "" if np.isnan(kappa["kappa"]) else note])),
+        ),
+    ]
+    return rows
+
+
+def _group_rows(level: str, coders: Sequence[str], code: str, values: pd.DataFrame) -> list[dict]:
+    """Percent agreement, Fleiss' kappa and Krippendorff's alpha of all coders together."""
+    label = "all: " + ", ".join(coders)
+    complete = values.dropna()
+    n_complete = _excerpts_of(complete)
+    positives = ", ".join(f"{c} {int(values[c].sum())}" for c in coders)
+    share, n_units = percent_agreement(complete.to_numpy())
+    f = fleiss(complete.to_numpy())
+    pairable = values[values.notna().sum(axis=1) >= 2]
+    k = kripp_alpha(values.to_numpy())
+    return [
+        _row(level, label, code, "percent_agreement", share, n_complete, n_units, positives=positives),
+        _row(level, label, code, "fleiss_kappa", f["kappa"], n_complete, f["n"], positives=positives, note=f["note"]),
+        _row(
+            level,
+            label,
+            code,
+            "krippendorff_alpha",
+            k["alpha"],
+            _excerpts_of(pairable),
+            k["n"],
+            positives=positives,
+            note=k["note"],
+        ),
+    ]
+
+
+def _used(ratings: pd.DataFrame, coders: Sequence[str]) -> pd.DataFrame:
+    """The rows of the codes at least one of `coders` applied somewhere (the pooled figure's units)."""
+    applied = ratings[list(coders)].fillna(0).groupby(level="code").max().max(axis=1)
+    used = set(applied.index[applied > 0])
+    return ratings[ratings.index.get_level_values("code").isin(used)]
+
+
 def agreement_table(codings: pd.DataFrame, codes: Sequence[str], coders: Sequence[str], level: str) -> pd.DataFrame:
-    """Every statistic, per code and pooled over `codes`, for each pair of coders and for all together.
+    """Every statistic, per code and pooled over the codes used, for each pair of coders and for all together.
 
     Tidy: one row per (coders, code, statistic) with the estimate, an interval where there is
-    one, the excerpts behind it (`n_excerpts`) and the binary units (`n_units`: excerpts, or
-    excerpts x codes when pooled).
+    one, the excerpts behind it (`n_excerpts`), the binary units (`n_units`: excerpts, or
+    excerpts x codes when pooled) and each coder's positives.
     """
     ratings = presence(codings, codes, coders)
     rows = []
-    blocks = [(code, ratings.xs(code, level="code")) for code in codes] + [(POOLED, ratings)]
     for a, b in combinations(coders, 2):
-        label = pair_label(a, b)
-        for code, block in blocks:
-            both = block[[a, b]].dropna()
-            n_exc = both.index.get_level_values(0).nunique() if isinstance(both.index, pd.MultiIndex) else len(both)
-            share, n_units = percent_agreement(both.to_numpy())
-            rows.append(_row(level, label, code, "percent_agreement", share, n_exc, n_units))
-            k = cohen_kappa(both[a].to_numpy(), both[b].to_numpy())
-            if code == POOLED and not np.isnan(k["ci_low"]):
-                asymptotic = ASYMPTOTIC_NOTE.format(low=k["ci_low"], high=k["ci_high"])
-                k["ci_low"], k["ci_high"] = excerpt_bootstrap_interval(both[a], both[b], both.index.get_level_values(0))
-                k["note"] = "; ".join(filter(None, [k["note"], BOOTSTRAP_NOTE, asymptotic]))
-            rows.append(
-                _row(
-                    level,
-                    label,
-                    code,
-                    "cohens_kappa",
-                    k["kappa"],
-                    n_exc,
-                    k["n"],
-                    (k["ci_low"], k["ci_high"]),
-                    k["note"],
-                )
-            )
-    label = "all: " + ", ".join(coders)
-    for code, block in blocks:
-        values = block[list(coders)]
-        complete = values.dropna()
-        n_complete = (
-            complete.index.get_level_values(0).nunique() if isinstance(complete.index, pd.MultiIndex) else len(complete)
-        )
-        share, n_units = percent_agreement(complete.to_numpy())
-        rows.append(_row(level, label, code, "percent_agreement", share, n_complete, n_units))
-        f = fleiss(complete.to_numpy())
-        rows.append(_row(level, label, code, "fleiss_kappa", f["kappa"], n_complete, f["n"], note=f["note"]))
-        pairable = values[values.notna().sum(axis=1) >= 2]
-        n_pairable = (
-            pairable.index.get_level_values(0).nunique() if isinstance(pairable.index, pd.MultiIndex) else len(pairable)
-        )
-        k = kripp_alpha(values.to_numpy())
-        rows.append(_row(level, label, code, "krippendorff_alpha", k["alpha"], n_pairable, k["n"], note=k["note"]))
+        for code in codes:
+            rows += _pair_rows(level, a, b, code, ratings.xs(code, level="code")[[a, b]].dropna())
+        rows += _pair_rows(level, a, b, POOLED, _used(ratings, [a, b])[[a, b]].dropna())
+    for code in codes:
+        rows += _group_rows(level, coders, code, ratings.xs(code, level="code")[list(coders)])
+    rows += _group_rows(level, coders, POOLED, _used(ratings, coders)[list(coders)])
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

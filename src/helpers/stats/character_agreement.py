@@ -17,8 +17,11 @@ and n1 = 2 n11 + n10 + n01 the values' totals in the coincidence matrix (Krippen
 either coder (or every character by both) chance agreement is 1 and kappa and alpha are
 undefined: NaN here; NVivo shows kappa 1 in that case.
 
-Characters are not independent units (a coder codes them in runs), so no interval is given:
-one that treated them as independent would be far too narrow.
+Positive agreement, 2 n11 / (2 n11 + n10 + n01) (characters coded by both over the mean of each
+coder's coded characters), stands beside them: unlike percent agreement it ignores the characters
+nobody coded, which dominate a document. Characters are not independent units (a coder codes them
+in runs), so an interval that treated them as independent would be far too narrow; the caller
+gets one by resampling whole documents (`helpers.stats.agreement.cluster_bootstrap`).
 """
 
 from __future__ import annotations
@@ -77,7 +80,7 @@ def tables(covered_a, covered_b, both, lengths) -> pd.DataFrame:
 
 
 def statistics(table: pd.DataFrame) -> pd.DataFrame:
-    """Percent agreement, Cohen's kappa and Krippendorff's alpha for each row of a 2x2 table frame."""
+    """Percent and positive agreement, Cohen's kappa and Krippendorff's alpha for each row of a 2x2 table frame."""
     n11, n10, n01, n00 = (table[c].to_numpy(dtype=float) for c in TABLE_COLUMNS)
     n = n11 + n10 + n01 + n00
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -86,9 +89,16 @@ def statistics(table: pd.DataFrame) -> pd.DataFrame:
         kappa = np.where(np.isclose(chance, 1.0), np.nan, (observed - chance) / (1 - chance))
         v0, v1 = 2 * n00 + n10 + n01, 2 * n11 + n10 + n01
         alpha = np.where((v0 == 0) | (v1 == 0), np.nan, 1 - (2 * n - 1) * (n10 + n01) / (v0 * v1))
+        positive = np.where(2 * n11 + n10 + n01 == 0, np.nan, 2 * n11 / (2 * n11 + n10 + n01))
     observed = np.where(n > 0, observed, np.nan)
     return pd.DataFrame(
-        {"percent_agreement": observed, "cohens_kappa": kappa, "krippendorff_alpha": alpha, "n_units": n.astype(int)}
+        {
+            "percent_agreement": observed,
+            "positive_agreement": positive,
+            "cohens_kappa": kappa,
+            "krippendorff_alpha": alpha,
+            "n_units": n.astype(int),
+        }
     )
 
 

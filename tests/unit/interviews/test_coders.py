@@ -188,9 +188,9 @@ class TestHumanCoding:
     def test_the_real_coding(self):
         corpus = load_excerpts(CORPUS)
         book = load_codebook(CORPUS / "codebook.yaml", corpus["excerpt_id"])
-        assert "analyst_a" in human_coders(CORPUS / "codings")
-        out = collect_codings(["report", "rules", "analyst_a"], corpus, book, CORPUS / "codings")
-        assert {c: len(s) for c, s in coverage(out).items()} == {"report": 22, "rules": 22, "analyst_a": 22}
+        assert "codebook_author" in human_coders(CORPUS / "codings")
+        out = collect_codings(["report", "rules", "codebook_author"], corpus, book, CORPUS / "codings")
+        assert {c: len(s) for c, s in coverage(out).items()} == {"report": 22, "rules": 22, "codebook_author": 22}
 
 
 def test_check_coders():

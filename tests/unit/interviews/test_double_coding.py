@@ -15,7 +15,13 @@ from pyrefiqda import RefiProject
 from helpers.core import paths
 from helpers.core.errors import DataError
 from helpers.interviews import load_excerpts, refiqda
-from helpers.interviews.adjudication import CONSENSUS, consensus, disagreements, read_adjudication
+from helpers.interviews.adjudication import (
+    CONSENSUS,
+    consensus,
+    disagreements,
+    read_adjudication,
+    write_adjudication_template,
+)
 from helpers.interviews.codebook import load_codebook
 from helpers.interviews.coders import collect_codings
 from helpers.interviews.documents import SEGMENT_COLUMNS
@@ -105,7 +111,7 @@ def test_export_then_import_gives_the_same_segments(book, documents, two_coders,
 def test_project_export_of_the_excerpts_keeps_every_coder(tmp_path):
     excerpts = load_excerpts(CORPUS)
     book = load_codebook(CORPUS / "codebook.yaml", excerpts["excerpt_id"])
-    codings = collect_codings(["report", "rules", "analyst_a"], excerpts, book, CORPUS / "codings")
+    codings = collect_codings(["report", "rules", "codebook_author"], excerpts, book, CORPUS / "codings")
     path = refiqda.write_qdpx(book, excerpts, codings, tmp_path / "p.qdpx")
     project = RefiProject.load(path, extract_dir=str(tmp_path / "x"))
     n = sum(len(sel.coding) for s in project.sources.text_source for sel in s.plain_text_selection)
@@ -134,10 +140,10 @@ def test_blind_double_coding_round_trip(book, documents, two_coders, tmp_path):
         ["D3", "int02", "beyond_procurement", 17, 38, "", "17-38"],
     ]
     assert table["text"].iloc[2] == documents["text"].iloc[1][17:38]
-    (tmp_path / "adj.csv").write_text(
-        "segment,decision,note\nD1,neither,not a change\nD2,both,\nD3,keep-second,agreed\n", encoding="utf-8"
+    adjudication(
+        tmp_path / "adj.csv", [("D1", "neither", "not a change"), ("D2", "both", ""), ("D3", "keep-second", "agreed")]
     )
-    decided = read_adjudication(tmp_path / "adj.csv", table)
+    decided = read_adjudication(tmp_path / "adj.csv", table, "ann", "bob")
     agreed = consensus(both, documents, "ann", "bob", decided)
     assert set(agreed["coder"]) == {CONSENSUS}
     assert agreed[["document_id", "start", "end", "code"]].values.tolist() == [
@@ -151,12 +157,51 @@ def test_blind_double_coding_round_trip(book, documents, two_coders, tmp_path):
     assert kappa == pytest.approx(1.0)
 
 
+def adjudication(path, rows, first="ann", second="bob", adjudicator="A. Adjudicator", date="2026-12-01", version=""):
+    """An adjudication file as the template is filled in: decisions, and the record on every row."""
+    head = "segment,decision,note,first_coder,second_coder,adjudicator,date,codebook_version\n"
+    body = "".join(f"{s},{d},{n},{first},{second},{adjudicator},{date},{version}\n" for s, d, n in rows)
+    path.write_text(head + body, encoding="utf-8")
+    return path
+
+
 def test_adjudication_file_errors_name_the_line(tmp_path):
     table = pd.DataFrame({"segment": ["D1", "D2"]})
-    (tmp_path / "adj.csv").write_text("segment,decision,note\nD1,maybe,\nD7,both,\n", encoding="utf-8")
+    adjudication(tmp_path / "adj.csv", [("D1", "maybe", ""), ("D7", "both", "")])
     with pytest.raises(DataError) as err:
-        read_adjudication(tmp_path / "adj.csv", table)
+        read_adjudication(tmp_path / "adj.csv", table, "ann", "bob")
     assert [(p.line, p.column) for p in err.value.problems] == [(2, "decision"), (3, "segment"), (None, "segment")]
+
+
+def test_the_template_records_the_coder_order_and_the_codebook_version(tmp_path):
+    table = pd.DataFrame({"segment": ["D1"]})
+    write_adjudication_template(table, tmp_path / "adj.csv", "ann", "bob", "2")
+    frame = pd.read_csv(tmp_path / "adj.csv", dtype=str, keep_default_na=False)
+    assert frame.iloc[0][["first_coder", "second_coder", "codebook_version"]].tolist() == ["ann", "bob", "2"]
+    assert {"adjudicator", "date", "decision"} <= set(frame.columns)
+
+
+def test_coders_swapped_against_the_record_is_an_error_not_keep_first_on_the_wrong_coder(tmp_path):
+    table = pd.DataFrame({"segment": ["D1"]})
+    adjudication(tmp_path / "adj.csv", [("D1", "keep-first", "")], first="ann", second="bob")
+    with pytest.raises(DataError, match="keep-first would apply to the wrong coder"):
+        read_adjudication(tmp_path / "adj.csv", table, "bob", "ann")
+
+
+@pytest.mark.parametrize(
+    "change,expected",
+    [
+        ({"adjudicator": ""}, "adjudicator"),
+        ({"date": "yesterday"}, "YYYY-MM-DD"),
+        ({"version": "1"}, "codebook version '2'"),
+        ({"first": "carol"}, "the coders of the command"),
+    ],
+)
+def test_the_record_is_checked_on_use(tmp_path, change, expected):
+    table = pd.DataFrame({"segment": ["D1"]})
+    adjudication(tmp_path / "adj.csv", [("D1", "both", "")], **{"version": "2", **change})
+    with pytest.raises(DataError, match=expected):
+        read_adjudication(tmp_path / "adj.csv", table, "ann", "bob", "2")
 
 
 def _project(tmp_path, selection: str, text: str = "abcdefghij") -> object:
@@ -231,7 +276,7 @@ def test_a_second_coders_project_in_the_codings_folder_joins_the_corpus(tmp_path
     bob = segs([("LP02", start, start + len("improve outcomes"), "outcomes_focus", "Bob Smith")])
     empty = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
     refiqda.write_qdpx(book, sources, empty, corpus / "codings" / "bob.qdpx", segments=bob)
-    study = load_study(corpus, corpus / "codebook.yaml", ["analyst_a", "bob"], unit="character")
+    study = load_study(corpus, corpus / "codebook.yaml", ["codebook_author", "bob"], unit="character")
     mine = study.segments[study.segments["coder"] == "bob"]
     assert mine[["document_id", "start", "end", "code"]].values.tolist() == [
         ["LP02", start, start + 16, "outcomes_focus"]
@@ -242,16 +287,20 @@ def test_a_second_coders_project_in_the_codings_folder_joins_the_corpus(tmp_path
     assert "codings/bob.qdpx" in described["made_by"]
     # Both coders in one project, the disagreements decided, a consensus coder written by the command.
     both = refiqda.write_qdpx(book, excerpts, empty, tmp_path / "both.qdpx", segments=study.segments)
-    table = disagreements(study.segments, study.documents, "analyst_a", "bob")
-    (tmp_path / "adj.csv").write_text(
-        "segment,decision,note\n" + "".join(f"{s},keep-second,\n" for s in table["segment"]), encoding="utf-8"
-    )
-    assert main([str(both), "analyst_a", "bob", str(tmp_path / "adj.csv"), str(tmp_path / "consensus.qdpx")]) == 0
+    table = disagreements(study.segments, study.documents, "codebook_author", "bob")
+    rows = [(s, "keep-second", "") for s in table["segment"]]
+    adjudication(tmp_path / "adj.csv", rows, first="codebook_author", second="bob")
+    assert main([str(both), "codebook_author", "bob", str(tmp_path / "adj.csv"), str(tmp_path / "consensus.qdpx")]) == 0
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
     agreed = refiqda.read_qdpx(tmp_path / "consensus.qdpx").segments
     assert set(agreed["coder"]) == {CONSENSUS}
     assert ["LP02", start, start + 16, "outcomes_focus"] in agreed[
         ["document_id", "start", "end", "code"]
     ].values.tolist()
+    # Saved beside the codings, the consensus is a coder of its own, described as derived from the two.
+    shutil.copy(tmp_path / "consensus.qdpx", corpus / "codings" / "consensus.qdpx")
+    study = load_study(corpus, corpus / "codebook.yaml", ["codebook_author", "bob", CONSENSUS], unit="character")
+    assert study.described.set_index("coder").loc[CONSENSUS, "derived"] == "true"
 
 
 def test_a_project_whose_texts_differ_from_the_corpus_is_refused(tmp_path):
@@ -269,7 +318,7 @@ def test_a_project_whose_texts_differ_from_the_corpus_is_refused(tmp_path):
         book, changed, empty, corpus / "codings" / "bob.qdpx", segments=segs([("LP01", 0, 3, "outcomes_focus", "b")])
     )
     with pytest.raises(DataError, match="unchanged"):
-        load_study(corpus, corpus / "codebook.yaml", ["analyst_a", "bob"])
+        load_study(corpus, corpus / "codebook.yaml", ["codebook_author", "bob"])
 
 
 def test_a_code_note_from_another_tool_becomes_the_code_memo(tmp_path):
@@ -293,3 +342,67 @@ def test_a_coder_missing_from_the_users_is_an_error(tmp_path):
     with pytest.raises(DataError, match="a user listed under the project's Users") as err:
         refiqda.read_qdpx(_project(tmp_path, selection))
     assert err.value.first.line is not None
+
+
+@pytest.fixture
+def two_coder_project(book, documents, two_coders, tmp_path):
+    """A project holding ann's and bob's segments, and an adjudication file deciding every disagreement keep-first."""
+    empty = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
+    project = refiqda.write_qdpx(book, documents, empty, tmp_path / "both.qdpx", segments=two_coders)
+    table = disagreements(two_coders, documents, "ann", "bob")
+    adj = adjudication(tmp_path / "adj.csv", [(s, "keep-first", "") for s in table["segment"]])
+    return project, adj
+
+
+@pytest.mark.parametrize(
+    "first,second,expected",
+    [
+        ("bob", "ann", "keep-first would apply to the wrong coder"),
+        ("ann", "ann", "a coder other than FIRST"),
+        ("carol", "dave", "a coder of the project: ann, bob"),
+    ],
+)
+def test_the_command_refuses_wrong_coders_with_one_message(
+    two_coder_project, tmp_path, capsys, first, second, expected
+):
+    from helpers.interviews.adjudication import main
+
+    project, adj = two_coder_project
+    assert main([str(project), first, second, str(adj), str(tmp_path / "out.qdpx")]) == 1
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err
+    assert not (tmp_path / "out.qdpx").exists()
+
+
+def test_the_command_never_overwrites_its_input(two_coder_project, tmp_path, capsys):
+    from helpers.interviews.adjudication import main
+
+    project, adj = two_coder_project
+    before = project.read_bytes()
+    other_spelling = tmp_path / "." / project.name
+    link = tmp_path / "link.qdpx"
+    link.symlink_to(project)
+    for out in (project, other_spelling, link, adj):
+        assert main([str(project), "ann", "bob", str(adj), str(out)]) == 1
+        assert "never overwrites its input" in capsys.readouterr().err
+    assert project.read_bytes() == before
+    assert main([str(project), "ann", "bob", str(adj), str(tmp_path / "consensus.qdpx")]) == 0
+    assert set(refiqda.read_qdpx(tmp_path / "consensus.qdpx").segments["coder"]) == {CONSENSUS}
+
+
+def test_a_consensus_coder_is_described_as_derived():
+    from helpers.interviews.study import describe_coders
+
+    row = describe_coders([CONSENSUS], {}).iloc[0]
+    assert row["derived"] == "true" and row["independent"] == "false"
+    assert "never for agreement" in row["description"]
+
+
+def test_a_theme_against_its_own_sub_code_is_no_disagreement_once_rolled_up(book, documents):
+    """ann codes the theme, bob its sub-code, on the same text: two code-level stretches, none at theme level."""
+    from helpers.interviews.segments import roll_up_segments
+
+    theme = book.theme_of("market_dialogue")
+    both = segs([("int01", 3, 20, theme, "ann"), ("int01", 3, 20, "market_dialogue", "bob")])
+    assert len(disagreements(both, documents, "ann", "bob")) == 2
+    assert disagreements(roll_up_segments(both, book), documents, "ann", "bob").empty

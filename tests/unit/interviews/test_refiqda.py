@@ -25,7 +25,7 @@ needs_samples = pytest.mark.skipif(
 def corpus():
     excerpts = load_excerpts(CORPUS)
     book = load_codebook(CORPUS / "codebook.yaml", excerpts["excerpt_id"])
-    codings = collect_codings(["report", "rules", "analyst_a"], excerpts, book, CORPUS / "codings")
+    codings = collect_codings(["report", "rules", "codebook_author"], excerpts, book, CORPUS / "codings")
     return book, excerpts, codings
 
 
@@ -47,7 +47,7 @@ class TestExport:
         schema("Project-mrt2019.xsd").validate(qde.decode("utf-8"))
         assert names[0] == "project.qde" and len(names) == 1 + 22
         assert qde.count(b"<Case ") == 20  # without a speaker column: 22 excerpts, two speakers quoted twice
-        assert b'<User guid="' in qde and b'name="analyst_a"' in qde
+        assert b'<User guid="' in qde and b'name="codebook_author"' in qde
 
     def test_exports_are_byte_identical(self, corpus, tmp_path):
         one = refiqda.write_qdpx(*corpus, tmp_path / "a.qdpx").read_bytes()

@@ -13,6 +13,8 @@ from helpers.interviews.tables import (
     frequencies,
     quotes_by_theme,
     results_table,
+    risks_by_theme,
+    risks_table,
     themes_in_sections,
     top_pairs,
     wide_frequencies,
@@ -107,3 +109,27 @@ def test_results_rows_for_frequencies_and_pooled_agreement():
     assert "per excerpt over (excerpt, code) units" in pooled["method"].item()
     character = results_table(freq, agreement, unit="character")
     assert "each character coded or not" in character["method"].iloc[-1]
+
+
+def test_a_risk_merged_into_a_code_of_another_theme_counts_for_that_theme():
+    """The report lists risks in section 8; risk 2 was merged into a health code, and still counts for health."""
+    book = build_codebook(
+        [
+            Code("health", "Health", definition="d", section=4),
+            Code("cultures", "Cultures", parent="health", definition="d", from_list="risks#2", keywords=["cultures"]),
+            Code("risks", "Risks", definition="d", section=8),
+            Code("weak_market", "Weak market", parent="risks", definition="d", from_list="risks#1"),
+        ]
+    )
+    lists = pd.DataFrame(
+        {
+            "list_id": ["risks", "risks"],
+            "item_number": [1, 2],
+            "text": ["A weak market", "Different health cultures"],
+            "section": [8, 8],
+        }
+    )
+    codings = pd.DataFrame([("ann", "E1", "cultures")], columns=["coder", "excerpt_id", "code"])
+    per_theme = risks_by_theme(risks_table(lists, book, codings), book).set_index("theme")
+    assert per_theme.loc["health", "risks"] == 1 and per_theme.loc["health", "items"] == "2"
+    assert per_theme.loc["risks", "risks"] == 0  # the theme that lists them is not a theme "in" them

@@ -7,12 +7,15 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from statsmodels.stats.inter_rater import cohens_kappa, to_table
 
 from helpers.stats.agreement import (
     BOOTSTRAP_NOTE,
+    NOBODY,
     POOLED,
-    UNDEFINED,
     agreement_table,
+    cells,
+    cluster_bootstrap,
     cohen_kappa,
     excerpt_bootstrap_interval,
     fleiss,
@@ -20,6 +23,7 @@ from helpers.stats.agreement import (
     percent_agreement,
     pooled_matrix,
     presence,
+    table_statistics,
 )
 
 # Two coders, ten excerpts, one code (1 = applied).
@@ -45,16 +49,30 @@ class TestSingleStatistics:
         k = cohen_kappa(A, B)
         assert k["kappa"] == pytest.approx(7 / 12)
         assert k["n"] == 10
-        assert -1 <= k["ci_low"] < k["kappa"] < k["ci_high"] <= 1
 
     def test_cohen_perfect_and_degenerate(self):
         assert cohen_kappa(A, A)["kappa"] == pytest.approx(1.0)
-        # Nobody applies the code: chance agreement is 1, kappa undefined (not 1, not 0).
+        # Nobody applies the code: chance agreement is 1, kappa undefined (not 1, not 0), with the reason.
         none = cohen_kappa([0] * 5, [0] * 5)
-        assert math.isnan(none["kappa"]) and none["note"] == UNDEFINED
+        assert math.isnan(none["kappa"]) and none["note"] == NOBODY
         # One coder never applies it: p_o = p_e (= share of 0s of the other), so kappa = 0.
         one = cohen_kappa([0] * 4, [1, 0, 1, 0])
-        assert one["kappa"] == 0 and math.isnan(one["ci_low"])
+        assert one["kappa"] == 0
+
+    def test_positive_agreement_by_hand(self):
+        # A and B: both 3, A only 1, B only 1: 2 * 3 / (2 * 3 + 1 + 1) = 6/8 (Fleiss 1975's p_pos).
+        stats = table_statistics(cells(A, B))
+        assert list(cells(A, B)) == [3, 1, 1, 5]
+        assert stats["positive_agreement"] == pytest.approx(0.75)
+        assert stats["percent_agreement"] == pytest.approx(0.8)
+        assert math.isnan(table_statistics([0, 0, 0, 7])["positive_agreement"])
+
+    def test_vectorised_kappa_is_statsmodels_kappa(self):
+        rng = np.random.default_rng(3)
+        for _ in range(20):
+            a, b = (rng.random(30) < 0.3).astype(int), (rng.random(30) < 0.5).astype(int)
+            expected = cohens_kappa(to_table(np.column_stack([a, b]), bins=2)[0], return_results=False)
+            assert table_statistics(cells(a, b))["cohens_kappa"] == pytest.approx(expected)
 
     def test_percent_agreement(self):
         assert percent_agreement(np.column_stack([A, B])) == (0.8, 10)
@@ -105,17 +123,26 @@ class TestTables:
         get = lambda code, stat: table[(table["code"] == code) & (table["statistic"] == stat)].iloc[0]  # noqa: E731
         assert get("x", "cohens_kappa")["estimate"] == pytest.approx(7 / 12)
         assert get("x", "percent_agreement")["estimate"] == pytest.approx(0.8)
+        assert get("x", "positive_agreement")["estimate"] == pytest.approx(0.75)
         assert get("x", "cohens_kappa")["n_excerpts"] == 10
-        # Nobody used y: undefined, with the reason.
-        assert math.isnan(get("y", "cohens_kappa")["estimate"]) and get("y", "cohens_kappa")["note"] == UNDEFINED
-        # Pooled over 20 (excerpt, code) units: x's table plus ten (0, 0): both 1 = 3, A only 1,
-        # B only 1, neither 15. p_o = 18/20 = 0.9; margins 4/20 each: p_e = 0.04 + 0.64 = 0.68;
-        # kappa = (0.9 - 0.68) / 0.32 = 0.6875.
+        assert get("x", "cohens_kappa")["positives"] == "a 4, b 4"
+        # Nobody used y: undefined ("n/a" with the reason), never 0.
+        assert math.isnan(get("y", "cohens_kappa")["estimate"]) and get("y", "cohens_kappa")["note"] == NOBODY
+        assert math.isnan(get("y", "positive_agreement")["estimate"])
+        # Pooled over the codes either coder used: y, which nobody used, adds no units. So the
+        # pooled figures are x's: 10 units, kappa 7/12, percent agreement 0.8 (not 18/20 = 0.9).
         pooled = get(POOLED, "cohens_kappa")
-        assert pooled["estimate"] == pytest.approx(0.6875) and pooled["n_units"] == 20 and pooled["n_excerpts"] == 10
-        assert set(table["statistic"]) == {"percent_agreement", "cohens_kappa", "fleiss_kappa", "krippendorff_alpha"}
+        assert pooled["estimate"] == pytest.approx(7 / 12) and pooled["n_units"] == 10 and pooled["n_excerpts"] == 10
+        assert get(POOLED, "percent_agreement")["estimate"] == pytest.approx(0.8)
+        assert set(table["statistic"]) == {
+            "percent_agreement",
+            "positive_agreement",
+            "cohens_kappa",
+            "fleiss_kappa",
+            "krippendorff_alpha",
+        }
         matrix = pooled_matrix(table, "cohens_kappa", ["a", "b"])
-        assert matrix.loc[0, "b"] == pytest.approx(0.6875)
+        assert matrix.loc[0, "b"] == pytest.approx(7 / 12)
 
     def test_group_statistics_use_the_right_excerpts(self):
         # c read only E0 and E1: Fleiss uses the 2 excerpts all read, alpha the 10 that two coders read.
@@ -129,8 +156,8 @@ class TestTables:
         assert group.loc["krippendorff_alpha", "n_excerpts"] == 10
 
 
-class TestPooledInterval:
-    """The pooled kappa's interval resamples excerpts, because units of one excerpt are not independent."""
+class TestClusterBootstrap:
+    """Intervals per code and pooled come from one bootstrap that resamples excerpts."""
 
     @staticmethod
     def ratings(n: int, seed: int = 7):
@@ -142,8 +169,8 @@ class TestPooledInterval:
     def test_one_unit_per_excerpt_agrees_with_the_asymptotic_interval(self):
         a, b = self.ratings(400)
         low, high = excerpt_bootstrap_interval(a, b, np.arange(400))
-        k = cohen_kappa(a, b)
-        assert low == pytest.approx(k["ci_low"], abs=0.03) and high == pytest.approx(k["ci_high"], abs=0.03)
+        res = cohens_kappa(to_table(np.column_stack([a, b]), bins=2)[0])
+        assert low == pytest.approx(res["kappa_low"], abs=0.03) and high == pytest.approx(res["kappa_upp"], abs=0.03)
 
     def test_units_repeated_within_excerpts_do_not_narrow_it(self):
         """Ten identical units per excerpt carry no more information than one."""
@@ -151,8 +178,6 @@ class TestPooledInterval:
         one = excerpt_bootstrap_interval(a, b, np.arange(100))
         ten = excerpt_bootstrap_interval(np.repeat(a, 10), np.repeat(b, 10), np.repeat(np.arange(100), 10))
         assert ten[1] - ten[0] == pytest.approx(one[1] - one[0], rel=0.15)
-        naive = cohen_kappa(np.repeat(a, 10), np.repeat(b, 10))  # the asymptotic one shrinks by about sqrt(10)
-        assert naive["ci_high"] - naive["ci_low"] < 0.5 * (ten[1] - ten[0])
 
     def test_same_interval_on_every_run(self):
         a, b = self.ratings(60)
@@ -160,15 +185,31 @@ class TestPooledInterval:
             a, b, np.arange(60) // 3
         )
 
-    def test_agreement_table_uses_it_for_pooled_kappa_only(self):
+    def test_every_statistic_gets_an_interval(self):
+        a, b = self.ratings(60)
+        out = cluster_bootstrap(np.array([cells([x], [y]) for x, y in zip(a, b)]))
+        for name in ("percent_agreement", "positive_agreement", "cohens_kappa"):
+            low, high = out[name]
+            assert low < table_statistics(cells(a, b))[name] < high
+
+    def test_per_code_and_pooled_intervals_but_none_on_five_positives_or_fewer(self):
+        a, b = self.ratings(40)
         rows = []
-        for i, (a, b) in enumerate(zip(A, B)):
-            rows += [["a", f"E{i}", "x" if a else ""], ["b", f"E{i}", "x" if b else ""]]
-        table = agreement_table(codings(rows), ["x", "y"], ["a", "b"], "theme").set_index(["code", "statistic"])
-        assert BOOTSTRAP_NOTE in table.loc[(POOLED, "cohens_kappa"), "note"]
-        assert (
-            "the asymptotic interval, which assumes independent units, is "
-            in table.loc[(POOLED, "cohens_kappa"), "note"]
+        for i, (x, y) in enumerate(zip(a, b)):
+            rows += [["a", f"E{i}", "x" if x else ""], ["b", f"E{i}", "x" if y else ""]]
+        # Code z: a applied it to E0 and E1, b to E0 only: 2 and 1 positives, kappa defined, no interval.
+        rows += [["a", "E0", "z"], ["a", "E1", "z"], ["b", "E0", "z"]]
+        table = agreement_table(codings(rows), ["x", "z"], ["a", "b"], "theme").set_index(["code", "statistic"])
+        for code in ("x", POOLED):
+            row = table.loc[(code, "cohens_kappa")]
+            assert BOOTSTRAP_NOTE in row["note"] and row["ci_low"] < row["estimate"] < row["ci_high"]
+        z = table.loc[("z", "cohens_kappa")]
+        assert 0 < z["estimate"] < 1 and math.isnan(z["ci_low"]) and math.isnan(z["ci_high"])
+        assert z["note"] == "no interval: a coded 2, b 1 (an interval needs more than 5 each)"
+        perfect = agreement_table(
+            codings([["a", "E0", "z"], ["b", "E0", "z"], ["a", "E1", ""], ["b", "E1", ""]]), ["z"], ["a", "b"], "t"
+        ).set_index(["code", "statistic"])
+        # A kappa of 1 on one positive: no zero-width interval, the counts instead.
+        assert perfect.loc[("z", "cohens_kappa"), "estimate"] == 1 and math.isnan(
+            perfect.loc[("z", "cohens_kappa"), "ci_low"]
         )
-        assert BOOTSTRAP_NOTE not in table.loc[("x", "cohens_kappa"), "note"]
-        assert table.loc[("x", "cohens_kappa"), "ci_low"] == pytest.approx(cohen_kappa(A, B)["ci_low"])

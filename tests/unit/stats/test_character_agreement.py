@@ -26,6 +26,9 @@ def test_hand_worked_example():
     assert stats["percent_agreement"] == pytest.approx(2 / 3)
     assert stats["cohens_kappa"] == pytest.approx(4 / 19)
     assert stats["krippendorff_alpha"] == pytest.approx(1 - 590 / 756)
+    # Positive agreement, coded by both over coded by either on average: 2 * 4 / (2 * 4 + 6 + 4) = 8/18,
+    # far below percent agreement, which the 16 characters nobody coded lift.
+    assert stats["positive_agreement"] == pytest.approx(8 / 18)
 
 
 def test_overlapping_segments_of_one_coder_count_once():
@@ -68,3 +71,4 @@ def test_undefined_where_nobody_coded():
     stats = statistics(pd.DataFrame({"n11": [0], "n10": [0], "n01": [0], "n00": [40]})).iloc[0]
     assert stats["percent_agreement"] == 1.0
     assert np.isnan(stats["cohens_kappa"]) and np.isnan(stats["krippendorff_alpha"])
+    assert np.isnan(stats["positive_agreement"])
