@@ -3,9 +3,10 @@
 Each code has an id, a name, an optional parent (a theme has none), a definition, when to use
 it and when not, an optional example excerpt, colour, link to the report (`section` for a
 theme, `from_list` for a code taken from one of the report's lists) and optional rules for the
-rule coder (`keywords`, `patterns`). The codebook is validated like the data: an unknown parent,
-a duplicate id, a cycle, a regular expression that does not compile (and the other problems
-below) raise one `DataError` naming the file, the line and the code.
+rule coder (`keywords`, `patterns`, checked by RE2, the engine that runs them). The codebook
+carries a version and a change log that maps codes between versions (`codebook_versions`). It is
+validated like the data: an unknown key or parent, a duplicate id, a cycle, a rule RE2 cannot
+run (and the other problems below) raise one `DataError` naming the file, the line and the code.
 """
 
 from __future__ import annotations
