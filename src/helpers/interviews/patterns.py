@@ -286,7 +286,6 @@ class RuleSet:
         out = []
         append = out.append
         for text in texts:
-            low = text.lower()
-            data = low.encode("utf-8")
-            append(by_ascii(data) if len(data) == len(low) else by_unicode(data))
+            data = text.lower().encode("utf-8")
+            append(by_ascii(data) if data.isascii() else by_unicode(data))
         return out

@@ -216,3 +216,17 @@ def test_a_codebook_key_with_a_typo_is_refused(tmp_path):
     assert "line 2, column 'verison'" in message
     assert "line 6, column 'definiton'" in message
     assert "line 8, column 'keyword'" in message
+
+
+def test_the_frameworks_codebook_codes_its_items_as_python_re_does():
+    """The frameworks codebook's final negative look-aheads, written out for RE2, code as Python's re reads them."""
+    import pandas as pd
+
+    book = load_codebook(paths.RAW / "frameworks" / "codebook.yaml")
+    rules = [(c.id, keyword_rx(k)) for c in book.codes.values() for k in c.keywords]
+    rules += [(c.id, re.compile(r"(?<!\w)(?:" + p + ")")) for c in book.codes.values() for p in c.patterns]
+    assert any("(?!" in p for c in book.codes.values() for p in c.patterns)
+    items = pd.read_csv(paths.RAW / "frameworks" / "items.csv", dtype=str, keep_default_na=False)
+    texts = [*items["text"], *items["label"]]
+    for text, codes in zip(texts, RuleCoder(book).code_texts(texts)):
+        assert codes == {code for code, rx in rules if rx.search(text.lower())}, text
