@@ -10,7 +10,9 @@ repeat, fuzzy matching) is refused with the construct named, never half-read.
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import re2
 
@@ -36,6 +38,8 @@ ASCII = {
 # Memory for the compiled rules and their automaton: far above what a codebook of hundreds of
 # rules needs; a codebook beyond it is refused, never matched partly.
 MAX_MEM = 64 << 20
+# Texts a thread takes at least: below this, starting threads costs more than it saves.
+PER_THREAD = 10_000
 
 _GROUPS = [
     ("(?=", "a look-ahead (?=...)"),
@@ -279,9 +283,23 @@ class RuleSet:
         self.ok = self.size == 0 or (self.unicode.ok and self.ascii.ok)
 
     def matches(self, texts) -> list[list[int]]:
-        """For each text, the indices of the codes whose rules match its lower-cased form (in no set order)."""
+        """For each text, the indices of the codes whose rules match its lower-cased form (in no set order).
+
+        RE2 lets go of Python's lock while it scans, so a long list is split over the machine's cores
+        (at most four threads); the result is the same, in the same order.
+        """
         if self.size == 0:
             return [[] for _ in texts]
+        texts = list(texts)
+        threads = min(os.cpu_count() or 1, 4, len(texts) // PER_THREAD)
+        if threads < 2:
+            return self._matches(texts)
+        size = -(-len(texts) // threads)
+        with ThreadPoolExecutor(threads) as pool:
+            parts = list(pool.map(self._matches, [texts[i : i + size] for i in range(0, len(texts), size)]))
+        return [found for part in parts for found in part]
+
+    def _matches(self, texts: list[str]) -> list[list[int]]:
         by_ascii, by_unicode = self.ascii.match, self.unicode.match
         out = []
         append = out.append
