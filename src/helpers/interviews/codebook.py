@@ -3,15 +3,16 @@
 Each code has an id, a name, an optional parent (a theme has none), a definition, when to use
 it and when not, an optional example excerpt, colour, link to the report (`section` for a
 theme, `from_list` for a code taken from one of the report's lists) and optional rules for the
-rule coder (`keywords`, `patterns`). The codebook is validated like the data: an unknown parent,
-a duplicate id, a cycle, a regular expression that does not compile (and the other problems
-below) raise one `DataError` naming the file, the line and the code.
+rule coder (`keywords`, `patterns`, checked by RE2, the engine that runs them). The codebook
+carries a version and a change log that maps codes between versions (`codebook_versions`). It is
+validated like the data: an unknown key or parent, a duplicate id, a cycle, a rule RE2 cannot
+run (and the other problems below) raise one `DataError` naming the file, the line and the code.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -19,57 +20,10 @@ import pandas as pd
 from ..core.errors import Collector, DataError, ParameterError
 from ..core.parameters import resolve
 from ..core.paths import shown
-from ..core.sourced_yaml import SourcedDict, SourcedList, load_yaml
-from .codebook_checks import ID, _check_code, _check_cycles, nested_repeat
-
-CODE_FIELDS = [
-    "id",
-    "name",
-    "parent",
-    "section",
-    "from_list",
-    "codable",
-    "colour",
-    "definition",
-    "use_when",
-    "dont_use_when",
-    "example",
-    "example_quote",
-    "near_miss",
-    "memo",
-    "sets",
-    "rules",
-]
-TEXT_FIELDS = ["definition", "use_when", "dont_use_when", "example_quote", "near_miss", "memo"]
-TOP_LEVEL = ("codebook", "codes", "changes")
-
-
-@dataclass(frozen=True)
-class Code:
-    """One code of the codebook; `line` is where it starts in its file (None if not from a file)."""
-
-    id: str
-    name: str
-    parent: str | None = None
-    definition: str = ""
-    use_when: str = ""
-    dont_use_when: str = ""
-    example: str | None = None
-    colour: str | None = None
-    codable: bool = True
-    section: int | None = None
-    from_list: str | None = None
-    keywords: tuple[str, ...] = ()
-    patterns: tuple[str, ...] = ()
-    example_quote: str = ""
-    near_miss: str = ""
-    memo: str = ""
-    sets: tuple[str, ...] = ()
-    line: int | None = field(default=None, compare=False)
-
-    @property
-    def has_rules(self) -> bool:
-        return bool(self.keywords or self.patterns)
+from .code import CODE_FIELDS, TEXT_FIELDS, Code, normalise_text
+from .codebook_checks import ID, _check_code, _check_cycles
+from .codebook_versions import check_chain, mapping, proposals, versions
+from .codebook_yaml import read_codebook_yaml
 
 
 @dataclass
@@ -147,8 +101,57 @@ class Codebook:
         return out
 
     def changes(self) -> list[dict]:
-        """The codebook's dated change log (date, change), oldest first."""
+        """The change log, oldest first: date, change, version, from_version, after_agreement, merged,
+        renamed, dropped (see `codebook_versions`)."""
         return list(self.meta.get("changes", []))
+
+    @property
+    def version(self) -> str | None:
+        """The codebook's version (`version:` under `codebook:`), None if it has none."""
+        return self.meta.get("version")
+
+    def versions(self) -> list[str]:
+        """Every version the change log names, oldest first, ending at this one."""
+        return versions(self.changes(), self.version)
+
+    def mapping(self, from_version: str, to_version: str | None = None) -> dict[str, str | None]:
+        """How codes of `from_version` became codes of `to_version` (default: this version).
+
+        {old id: new id, or None when dropped}, for every code merged, renamed or dropped between
+        them; a code not listed keeps its id. An unknown version is a DataError.
+        """
+        target = to_version if to_version is not None else (self.version or "")
+        return mapping(self.changes(), from_version, target, self.path or "codebook")
+
+    def revised_after_agreement(self) -> list[str]:
+        """The versions whose change was made after seeing agreement figures."""
+        return [c["version"] for c in self.changes() if c.get("after_agreement") and c.get("version")]
+
+    def blind(self, excerpt_ids) -> Codebook:
+        """The codebook a blind coder may see: names, definitions, use and don't-use notes only.
+
+        Dropped: the rule coder's keywords and patterns, report sections and lists, memos (which
+        say where codes came from), and any example that is one of `excerpt_ids` (the coded set)
+        with its quotation and near-miss. Nothing of the report's placement or of the rules remains.
+        """
+        coded = set(excerpt_ids)
+        out = {}
+        for cid, c in self.codes.items():
+            inside = c.example is not None and c.example in coded
+            out[cid] = replace(
+                c,
+                keywords=(),
+                patterns=(),
+                section=None,
+                from_list=None,
+                memo="",
+                sets=(),
+                example=None if inside else c.example,
+                example_quote="" if inside else c.example_quote,
+                near_miss="",
+            )
+        meta = {k: v for k, v in self.meta.items() if k in ("id", "title", "unit", "version")}
+        return Codebook(codes=out, meta=meta, path=self.path)
 
     def theme_for_section(self) -> dict[int, str]:
         return {c.section: c.id for c in self.codes.values() if c.section is not None}
@@ -197,51 +200,12 @@ def codebook_parameter(name: str, value) -> Path:
 def load_codebook(path: Path | str, excerpt_ids=None) -> Codebook:
     """Read and validate a codebook YAML file; with `excerpt_ids`, examples must be among them."""
     path = Path(path)
-    data = load_yaml(path)
-    errors = Collector(path)
-    for key in data:
-        if key not in TOP_LEVEL:
-            errors.add(data.line_of(key), key, "only the top-level keys 'codebook', 'codes' and 'changes'", key)
-    codes = data.get("codes")
-    if not isinstance(codes, list) or not codes:
-        errors.add(data.line_of("codes"), "codes", "a list of codes under 'codes:'", type(codes).__name__)
-        errors.raise_if_any()
-    meta = data.get("codebook") or {}
-    if not isinstance(meta, dict):
-        errors.add(data.line_of("codebook"), "codebook", "a mapping describing the codebook", type(meta).__name__)
-        meta = {}
-    meta = dict(meta)
-    if "changes" in data:
-        meta["changes"] = _changes_from_yaml(data, errors)
-    parsed = []
-    for i, entry in enumerate(codes):
-        line = codes.line_of(i) if isinstance(codes, SourcedList) else None
-        if not isinstance(entry, dict):
-            errors.add(line, "codes", "a mapping with id, name, definition, ...", entry)
-            continue
-        parsed.append(_code_from_yaml(entry, line, errors))
+    parsed, meta, errors = read_codebook_yaml(path)
     errors.raise_if_any()
-    return build_codebook(parsed, path, meta=meta, excerpt_ids=excerpt_ids)
-
-
-def _changes_from_yaml(data: SourcedDict, errors: Collector) -> list[dict]:
-    """The change log: a list of {date: YYYY-MM-DD, change: what changed and why}."""
-    changes = data.get("changes")
-    if not isinstance(changes, list):
-        errors.add(data.line_of("changes"), "changes", "a list of {date, change} entries", type(changes).__name__)
-        return []
-    out = []
-    for i, entry in enumerate(changes):
-        line = changes.line_of(i) if isinstance(changes, SourcedList) else None
-        date = str(entry.get("date", "")) if isinstance(entry, dict) else ""
-        change = entry.get("change") if isinstance(entry, dict) else None
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-            errors.add(line, "date", "a change dated YYYY-MM-DD", entry)
-        if not isinstance(change, str) or not change.strip():
-            errors.add(line, "change", "what changed and why", entry)
-        else:
-            out.append({"date": date, "change": normalise_text(change)})
-    return out
+    book = build_codebook(parsed, path, meta=meta, excerpt_ids=excerpt_ids)
+    check_chain(book.changes(), book.version, book.ids(), errors, None)
+    errors.raise_if_any()
+    return book
 
 
 def build_codebook(
@@ -278,93 +242,6 @@ def build_codebook(
             sections[code.section] = code.id
     errors.raise_if_any()
     return Codebook(codes=unique, meta=meta or {}, path=shown(path) if path is not None else None)
-
-
-def normalise_text(value) -> str:
-    """Definitions and the like as one line: runs of white space become one space."""
-    return " ".join(str(value).split()) if value is not None else ""
-
-
-def _code_from_yaml(entry: SourcedDict, line: int | None, errors: Collector) -> Code:
-    line_of = entry.line_of if isinstance(entry, SourcedDict) else (lambda key: line)
-    cid = entry.get("id")
-    label = f"code '{cid}'" if isinstance(cid, str) else f"the code on line {line}"
-    for key in entry:
-        if key not in CODE_FIELDS:
-            errors.add(line_of(key), key, f"one of the fields {', '.join(CODE_FIELDS)} in {label}", key)
-    for key in ("id", "name", "definition"):
-        if not isinstance(entry.get(key), str) or not entry.get(key).strip():
-            errors.add(line_of(key), key, f"a non-empty {key} in {label}", entry.get(key))
-    for key in ("parent", "example", "colour", "from_list", "use_when", "dont_use_when", *TEXT_FIELDS[3:]):
-        if entry.get(key) is not None and not isinstance(entry.get(key), str):
-            errors.add(line_of(key), key, f"text in {label}", entry.get(key))
-    section = entry.get("section")
-    if section is not None and (isinstance(section, bool) or not isinstance(section, int) or section < 0):
-        errors.add(line_of("section"), "section", f"a report section number in {label}", section)
-        section = None
-    codable = entry.get("codable", True)
-    if not isinstance(codable, bool):
-        errors.add(line_of("codable"), "codable", f"true or false in {label}", codable)
-        codable = True
-    keywords, patterns = _rules_from_yaml(entry, label, errors)
-    sets = entry.get("sets") or []
-    if not isinstance(sets, list) or not all(isinstance(x, str) and x.strip() for x in sets):
-        errors.add(line_of("sets"), "sets", f"a list of set names in {label}", sets)
-        sets = []
-    text = {key: normalise_text(entry.get(key)) if isinstance(entry.get(key), str) else "" for key in TEXT_FIELDS}
-    return Code(
-        id=cid if isinstance(cid, str) else "",
-        name=normalise_text(entry.get("name")) if isinstance(entry.get("name"), str) else "",
-        parent=entry.get("parent") if isinstance(entry.get("parent"), str) else None,
-        example=entry.get("example") if isinstance(entry.get("example"), str) else None,
-        colour=entry.get("colour") if isinstance(entry.get("colour"), str) else None,
-        from_list=entry.get("from_list") if isinstance(entry.get("from_list"), str) else None,
-        codable=codable,
-        section=section,
-        keywords=keywords,
-        patterns=patterns,
-        sets=tuple(normalise_text(x) for x in sets),
-        line=line,
-        **text,
-    )
-
-
-class _RuleLines(tuple):
-    """A tuple of rules that remembers each rule's line, for errors about one keyword or pattern."""
-
-    lines: tuple = ()
-
-
-def _rules_from_yaml(entry: SourcedDict, label: str, errors: Collector) -> tuple[tuple, tuple]:
-    rules = entry.get("rules")
-    if rules is None:
-        return (), ()
-    line_of = entry.line_of if isinstance(entry, SourcedDict) else (lambda key: None)
-    if not isinstance(rules, dict):
-        errors.add(line_of("rules"), "rules", f"a mapping with keywords and/or patterns in {label}", rules)
-        return (), ()
-    out = []
-    for key in rules:
-        if key not in ("keywords", "patterns"):
-            errors.add(rules.line_of(key), key, f"'keywords' or 'patterns' under rules in {label}", key)
-    for key in ("keywords", "patterns"):
-        items = rules.get(key) or []
-        if not isinstance(items, list):
-            errors.add(rules.line_of(key), key, f"a list of {key} in {label}", items)
-            items = []
-        good = []
-        lines = []
-        for i, item in enumerate(items):
-            item_line = items.line_of(i) if isinstance(items, SourcedList) else rules.line_of(key)
-            if not isinstance(item, str) or not item.strip():
-                errors.add(item_line, key, f"non-empty text in {label}", item)
-                continue
-            good.append(item)
-            lines.append(item_line)
-        value = _RuleLines(good)
-        value.lines = tuple(lines)
-        out.append(value)
-    return out[0], out[1]
 
 
 def load_report_lists(path: Path | str) -> pd.DataFrame:
@@ -420,6 +297,8 @@ def check_example_quotes(codebook: Codebook, excerpts: pd.DataFrame) -> None:
 
 
 __all__ = [
+    "CODE_FIELDS",
+    "TEXT_FIELDS",
     "Code",
     "Codebook",
     "DataError",
@@ -429,6 +308,6 @@ __all__ = [
     "codebook_parameter",
     "load_codebook",
     "load_report_lists",
-    "nested_repeat",
     "normalise_text",
+    "proposals",
 ]

@@ -1,30 +1,20 @@
 """The codebook's checks on one code and on the hierarchy: fields, parents, cycles and the rules.
 
-The rules matter most: a pattern must compile alone and inside the rule coder's one combined
-expression, and must not hold a variable part inside an unbounded repeat, the shape that makes a
-regular expression backtrack for hours on a text it does not match.
+The rules are checked by the engine that runs them (RE2, see `patterns`): a pattern it cannot
+run, or would run with another meaning than it reads, is refused here with the construct named.
 """
 
 from __future__ import annotations
 
 import re
-import re._constants as sre_constants
-import re._parser as sre_parse
-from typing import TYPE_CHECKING
 
 from ..core.errors import Collector
-
-if TYPE_CHECKING:
-    from .codebook import Code
+from .code import Code
+from .patterns import keyword_problems, pattern_problems
 
 ID = re.compile(r"[a-z][a-z0-9_]*")
 COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 FROM_LIST = re.compile(r"[a-z][a-z0-9_]*#[1-9][0-9]*")
-# A capital letter not preceded by a backslash: rules match lower-cased text, so it never matches.
-UPPER = re.compile(r"(?<!\\)[A-Z]")
-# Python's own parser of regular expressions, to find a variable part inside an unbounded repeat.
-_MAXREPEAT = sre_constants.MAXREPEAT
-_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
 
 
 def _rule_line(code: Code, rules, i: int) -> int | None:
@@ -72,78 +62,14 @@ def _check_parent(code: Code, codes: dict[str, Code], label: str, errors: Collec
 
 
 def _check_keyword(keyword: str, line, label: str, errors: Collector) -> None:
-    if UPPER.search(keyword):
-        errors.add(line, "keywords", f"a lower-case keyword in {label} (rules match lower-cased text)", keyword)
-    if "*" in keyword.rstrip("*") or keyword.endswith("**") or keyword.strip() in ("*", ""):
-        errors.add(line, "keywords", f"a keyword with at most one '*', at its end, in {label}", keyword)
-    if "\n" in keyword:
-        errors.add(line, "keywords", f"a keyword on one line in {label}", keyword)
+    for problem in keyword_problems(keyword):
+        errors.add(line, "keywords", f"{problem} in {label}", keyword)
 
 
 def _check_pattern(pattern: str, line, label: str, errors: Collector) -> None:
-    """A pattern must compile alone and as a branch of the combined expression, and not backtrack without end."""
-    for form in (pattern, f"(?:{pattern})(?P<p0>)"):
-        try:
-            compiled = re.compile(form)
-        except re.error as exc:
-            where = "" if form == pattern else " inside the rule coder's combined expression (write flags as (?i:...))"
-            errors.add(
-                line,
-                "patterns",
-                f"a regular expression that compiles{where} in {label}",
-                f"{pattern} ({exc.msg} at position {exc.pos})",
-            )
-            return
-    compiled = re.compile(pattern)
-    if compiled.groupindex or re.search(r"\\[1-9]|\(\?P=", pattern):
-        errors.add(line, "patterns", f"a pattern without named groups or back-references in {label}", pattern)
-    if UPPER.search(pattern):
-        errors.add(line, "patterns", f"a lower-case pattern in {label} (rules match lower-cased text)", pattern)
-    if compiled.match(""):
-        errors.add(line, "patterns", f"a pattern that cannot match empty text in {label}", pattern)
-    if "\n" in pattern:
-        errors.add(line, "patterns", f"a pattern on one line in {label}", pattern)
-    if nested_repeat(pattern):
-        errors.add(
-            line,
-            "patterns",
-            f"a pattern without a repeat, optional item or alternatives inside an unbounded repeat in {label} "
-            "(such as (?:\\w+\\s?)+, which can take hours on one excerpt); bound the outer repeat, e.g. {0,3}",
-            pattern,
-        )
-
-
-def _subpatterns(op, arg) -> list:
-    """The parsed sub-patterns of a group, an alternation or a look-around."""
-    if op == sre_constants.BRANCH:
-        return list(arg[1])
-    if op == sre_constants.SUBPATTERN:
-        return [arg[-1]]
-    if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
-        return [arg[1]]
-    return []
-
-
-def nested_repeat(pattern: str) -> bool:
-    """Whether an unbounded repeat holds a variable part (a repeat, an optional item or alternatives).
-
-    That is the shape of catastrophic backtracking: (?:\\w+\\s?)+, (?:a|aa)+ or (?:\\w\\w?)+ can try
-    exponentially many ways to split a text that does not match. A bounded repeat ({0,3}) is fine.
-    """
-
-    def walk(items, inside: bool) -> bool:
-        for op, arg in items:
-            if op in _REPEATS:
-                low, high, sub = arg
-                if inside and high != low:
-                    return True
-                if walk(sub, inside or high == _MAXREPEAT):
-                    return True
-            elif op == sre_constants.BRANCH and inside or any(walk(part, inside) for part in _subpatterns(op, arg)):
-                return True
-        return False
-
-    return walk(sre_parse.parse(pattern), False)
+    """A pattern must be one RE2 runs as written: compiled, lower case, never matching empty text."""
+    for problem in pattern_problems(pattern):
+        errors.add(line, "patterns", f"{problem} in {label}", pattern)
 
 
 def _check_cycles(codes: dict[str, Code], errors: Collector) -> None:

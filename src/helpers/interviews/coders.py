@@ -20,19 +20,16 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
-import regex
 
-from ..core.errors import Collector, DataError, ParameterError
+from ..core.errors import Collector, ParameterError
 from ..core.sourced_csv import LINE, read_csv_lines
 from .codebook import Codebook
+from .patterns import MAX_MEM, RuleSet, pattern_problems
 
 COLUMNS = ["coder", "excerpt_id", "code"]
 REPORT = "report"
 RULES = "rules"
 CODER_NAME = re.compile(r"[a-z][a-z0-9_]*")
-# Longest time one search of the patterns may take on one excerpt before the coder stops with an
-# error naming the pattern (a backstop: the codebook already refuses the usual runaway shapes).
-PATTERN_TIMEOUT = 1.0
 
 
 def empty_codings() -> pd.DataFrame:
@@ -60,187 +57,63 @@ def report_coder(excerpts: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
 # ---------------------------------------------------------------------------- the rule coder
 
 
-def _keyword_tokens(keyword: str) -> tuple[list[str], str]:
-    """A keyword as regex tokens (one per literal character, any space between words) and its tail.
-
-    The tail ends the keyword at a word end, after any word ending when the keyword ends in *.
-    """
-    star = keyword.endswith("*")
-    tokens: list[str] = []
-    for i, word in enumerate(keyword.rstrip("*").split()):
-        if i:
-            tokens.append(r"\s+")
-        tokens.extend(re.escape(ch) for ch in word)
-    return tokens, (r"\w*" if star else "") + r"(?!\w)"
-
-
-def _keyword_regex(keyword: str) -> tuple[str, str]:
-    """(first character, regex for the rest) of a keyword, for searching it on its own."""
-    tokens, tail = _keyword_tokens(keyword)
-    return keyword[0], "".join(tokens[1:]) + tail
-
-
-def _trie(items: list[tuple[list[str], str, str]]) -> str:
-    """One regex for keywords sharing a prefix, branching character by character (a trie).
-
-    `items` are (remaining tokens, tail, group name) in priority order. Branches on different
-    characters exclude each other; keywords ending here come after the longer ones, in order, so
-    the first branch that matches is the longest keyword that matches.
-    """
-    groups: dict[str, list] = {}
-    ended = []
-    for tokens, tail, name in items:
-        if tokens:
-            groups.setdefault(tokens[0], []).append((tokens[1:], tail, name))
-        else:
-            ended.append(f"{tail}(?P<{name}>)")
-    branches = [token + _trie(rest) for token, rest in groups.items()] + ended
-    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-
 class RuleCoder:
-    """Applies every rule of a codebook at once.
+    """Applies every rule of a codebook at once, on RE2 (linear time in the text, whatever the rules).
 
-    All keywords are compiled once into one regular expression (a trie: branching character by
-    character, so the engine follows one path per position whatever the number of keywords) and
-    all patterns into a second; each excerpt is scanned once by each, never keyword by keyword. A rule matches at a word
-    start (the character before it is not a letter, digit or underscore). A keyword also ends at
-    a word end (or, with a final `*`, after any word ending); a pattern ends where it ends.
-
-    Exactness: the scan finds each word start where some rule matches and the first rule in
-    the compiled order that matches there. Keywords are ordered longest first, and each keyword
-    carries the codes of every shorter keyword that matches within its own text (computed once
-    at compile time), so "soft market testing" also gives the codes of "market". Patterns that
-    match at the same place are found by re-trying the remaining patterns there. So a code is
-    applied exactly when one of its rules matches somewhere in the excerpt, as if each rule were
-    searched separately.
-
-    The keyword expression begins every branch with a literal character; Python's regex engine
-    then skips quickly over text that cannot start a match. A pattern that does not begin with a
-    literal character still works but slows the pattern scan.
+    Each code's keywords and patterns become one expression, and all codes' expressions one RE2
+    set, so each excerpt is scanned once for every code together. A rule matches at a word start
+    (the character before it is not a letter, digit or underscore, in Unicode); a keyword also
+    ends at a word end (or, with a final `*`, after any word ending); a pattern ends where it ends.
+    A set reports every expression that matches anywhere, overlaps included, so a code is applied
+    exactly when one of its rules matches somewhere in the lower-cased excerpt, as if each rule
+    were searched separately.
     """
 
     def __init__(self, codebook: Codebook):
         self.codebook = codebook
-        keywords: dict[str, set[str]] = {}
-        patterns: dict[str, set[str]] = {}
-        for code in codebook.codes.values():
-            for keyword in code.keywords:
-                keywords.setdefault(" ".join(keyword.split()), set()).add(code.id)
+        errors = Collector(codebook.path or "codebook")
+        ruled = [c for c in codebook.codes.values() if c.has_rules]
+        for code in ruled:
             for pattern in code.patterns:
-                patterns.setdefault(pattern, set()).add(code.id)
-        # Longest stem first, so that at one position the longest matching keyword wins.
-        self.keywords = sorted(keywords, key=lambda k: (-len(k.rstrip("*")), k))
-        single = {
-            k: re.compile(r"(?<!\w)" + re.escape(_keyword_regex(k)[0]) + _keyword_regex(k)[1]) for k in self.keywords
-        }
-        self._keyword_codes = []
-        for k in self.keywords:
-            stem = k.rstrip("*")
-            probes = [stem] if not k.endswith("*") else [stem, stem + "zq"]
-            implied = set(keywords[k])
-            for other in self.keywords:
-                if all(single[other].match(p) for p in probes):
-                    implied |= keywords[other]
-            self._keyword_codes.append(frozenset(implied))
-        # One branch per first character, each a trie of its keywords: every branch starts with a
-        # literal, and the word-start check follows it.
-        by_first: dict[str, list] = {}
-        for i, k in enumerate(self.keywords):
-            tokens, tail = _keyword_tokens(k)
-            by_first.setdefault(tokens[0], []).append((tokens[1:], tail, f"k{i}"))
-        branches = [first + r"(?<!\w.)" + _trie(items) for first, items in by_first.items()]
-        self._keyword_rx = re.compile("|".join(branches)) if branches else None
-        self.patterns = list(patterns)
-        self._pattern_codes = [frozenset(patterns[p]) for p in self.patterns]
-        self._pattern_branches = [f"(?:{p})(?P<p{i}>)" for i, p in enumerate(self.patterns)]
-        self._pattern_rx = self._compile_patterns(self._pattern_branches) if self.patterns else None
-        self._rest: dict[int, regex.Pattern | None] = {}
-        self._failed: DataError | None = None
+                for problem in pattern_problems(pattern):
+                    errors.add(code.line, "patterns", f"{problem} in code '{code.id}'", pattern)
+        errors.raise_if_any()
+        self.keywords = list(dict.fromkeys(" ".join(k.split()) for c in ruled for k in c.keywords))
+        self.patterns = list(dict.fromkeys(p for c in ruled for p in c.patterns))
+        order = {cid: i for i, cid in enumerate(codebook.ordered())}
+        ruled.sort(key=lambda c: order.get(c.id, len(order)))
+        self._codes = [c.id for c in ruled]
+        self._set = RuleSet([([" ".join(k.split()) for k in c.keywords], list(c.patterns)) for c in ruled])
+        self._found: dict[tuple, frozenset[str]] = {}
+        if not self._set.ok:
+            failed = self._set.failed
+            what = f"code '{self._codes[failed]}'" if failed is not None else "all codes"
+            errors.add(
+                None, "rules", f"rules that RE2 compiles within {MAX_MEM >> 20} MB ({what})", "too many or too large"
+            )
+            errors.raise_if_any()
 
-    def _compile_patterns(self, branches: list[str]):
-        try:
-            return regex.compile("|".join(branches))
-        except regex.error as exc:
-            raise self._pattern_error(None, f"patterns that combine into one expression ({exc})") from None
-
-    def _pattern_error(self, pattern: str | None, expected: str) -> DataError:
-        """A DataError naming the codebook file, the line of the code holding `pattern` and the code."""
-        errors = Collector(self.codebook.path or "codebook")
-        for code in self.codebook.codes.values():
-            if pattern is None or pattern in code.patterns:
-                errors.add(code.line, "patterns", f"{expected} (code '{code.id}')", pattern)
-                if pattern is not None:
-                    break
-        if not errors.problems:
-            errors.add(None, "patterns", expected, pattern)
-        return DataError(errors.problems)
-
-    def _search(self, rx, text: str, pos: int, match: bool = False):
-        """One search (or match) of the patterns, stopped after PATTERN_TIMEOUT seconds with an error."""
-        try:
-            return (rx.match if match else rx.search)(text, pos, timeout=PATTERN_TIMEOUT)
-        except TimeoutError:
-            self._failed = self._runaway(text)
-            raise self._failed from None
-
-    def _runaway(self, text: str) -> DataError:
-        """The error for a pattern search that timed out: find the pattern that runs away on `text`."""
-        for pattern in self.patterns:
-            try:
-                regex.search(pattern, text, timeout=PATTERN_TIMEOUT)
-            except TimeoutError:
-                return self._pattern_error(
-                    pattern,
-                    f"a pattern that finishes within {PATTERN_TIMEOUT:g} s on an excerpt of {len(text)} characters",
-                )
-        return self._pattern_error(None, f"patterns that finish within {PATTERN_TIMEOUT:g} s on an excerpt")
-
-    def _rest_after(self, i: int) -> regex.Pattern | None:
-        """The patterns after the i-th, combined (compiled once, when first needed)."""
-        if i not in self._rest:
-            rest = self._pattern_branches[i + 1 :]
-            self._rest[i] = regex.compile("|".join(rest)) if rest else None
-        return self._rest[i]
+    def _codes_of(self, found: list[int]) -> frozenset[str]:
+        """The codes of the set's matches, in a cache: texts share a few thousand combinations of codes."""
+        key = tuple(found)
+        codes = self._found.get(key)
+        if codes is None:
+            codes = self._found[key] = frozenset(self._codes[i] for i in found)
+        return codes
 
     def codes_for(self, text: str) -> set[str]:
         """The codes whose rules match `text`."""
-        if self._failed is not None:  # a pattern ran away before: stop at once rather than wait again
-            raise self._failed
-        low = text.lower()
-        found: set[str] = set()
-        rx = self._keyword_rx
-        if rx is not None:
-            pos = 0
-            search = rx.search
-            while (m := search(low, pos)) is not None:
-                found |= self._keyword_codes[int(m.lastgroup[1:])]
-                pos = m.start() + 1
-        rx = self._pattern_rx
-        if rx is not None:
-            pos = 0
-            while (m := self._search(rx, low, pos)) is not None:
-                start = m.start()
-                if start == 0 or not (low[start - 1].isalnum() or low[start - 1] == "_"):
-                    i = int(m.lastgroup[1:])
-                    found |= self._pattern_codes[i]
-                    while (rest := self._rest_after(i)) is not None and (
-                        m2 := self._search(rest, low, start, match=True)
-                    ) is not None:
-                        i = int(m2.lastgroup[1:])
-                        found |= self._pattern_codes[i]
-                pos = start + 1
-        return found
+        return set(self.code_texts([text])[0])
 
-    def code_texts(self, texts: Iterable[str]) -> list[set[str]]:
-        return [self.codes_for(t) for t in texts]
+    def code_texts(self, texts: Iterable[str]) -> list[frozenset[str]]:
+        """The codes whose rules match each text (one scan of each text)."""
+        return list(map(self._codes_of, self._set.matches(texts)))
 
     def code_excerpts(self, excerpts: pd.DataFrame, coder: str = RULES) -> pd.DataFrame:
         """Codings of every excerpt (an empty code where no rule matches), codes in codebook order."""
-        order = {c: i for i, c in enumerate(self.codebook.ordered())}
         rows = []
-        for excerpt_id, text in zip(excerpts["excerpt_id"], excerpts["text"]):
-            codes = sorted(self.codes_for(text), key=order.__getitem__)
+        for excerpt_id, found in zip(excerpts["excerpt_id"], self._set.matches(excerpts["text"])):
+            codes = [self._codes[i] for i in sorted(found)]
             rows.extend((coder, excerpt_id, c) for c in codes) if codes else rows.append((coder, excerpt_id, ""))
         return _frame(rows)
 
