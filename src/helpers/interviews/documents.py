@@ -95,6 +95,29 @@ def segments_to_codings(segments: pd.DataFrame, documents: pd.DataFrame, coders=
     return pd.DataFrame(rows, columns=["coder", "excerpt_id", "code"])
 
 
+# What a character-level comparison of a whole-document coder with a passage coder means.
+WHOLE_VS_PASSAGES = (
+    "{whole} codes whole documents and {spans} codes passages: every character outside {spans}'s passages "
+    "counts as a disagreement, so this figure is low by construction; compare this pair on excerpts"
+)
+
+
+def whole_document_coders(segments: pd.DataFrame, documents: pd.DataFrame) -> list[str]:
+    """The coders all of whose segments span their whole document (a rule coder, a file without quotes)."""
+    length = dict(zip(documents["document_id"], documents["text"].str.len()))
+    whole = (segments["start"] == 0) & (segments["end"] == segments["document_id"].map(length))
+    by_coder = whole.groupby(segments["coder"], sort=False).all()
+    return [c for c, w in by_coder.items() if w]
+
+
+def pair_note(a: str, b: str, whole: list[str]) -> str:
+    """WHOLE_VS_PASSAGES for a pair of one whole-document coder and one passage coder, else ""."""
+    if (a in whole) == (b in whole):
+        return ""
+    first, second = (a, b) if a in whole else (b, a)
+    return WHOLE_VS_PASSAGES.format(whole=first, spans=second)
+
+
 def validate_segments(
     segments: pd.DataFrame,
     documents: pd.DataFrame,
@@ -252,14 +275,17 @@ __all__ = [
     "Corpus",
     "DataError",
     "SEGMENT_COLUMNS",
+    "WHOLE_VS_PASSAGES",
     "codings_to_segments",
     "empty_segments",
     "excerpt_documents",
     "coding_files",
     "load_corpus_folder",
+    "pair_note",
     "read_segments_csv",
     "read_transcript",
     "segments_to_codings",
     "transcript_files",
     "validate_segments",
+    "whole_document_coders",
 ]

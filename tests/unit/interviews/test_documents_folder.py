@@ -87,3 +87,13 @@ def test_a_quote_error_names_the_coders_file_and_row(folder, book):
         load_corpus_folder(folder, book)
     (problem,) = info.value.problems
     assert problem.path.endswith("codings/ann.csv") and problem.line == 2 and problem.column == "quote"
+
+
+def test_whole_document_coders_are_told_apart_from_passage_coders(folder, book):
+    from helpers.interviews.documents import pair_note, whole_document_coders
+
+    corpus = load_corpus_folder(folder, book)
+    whole = whole_document_coders(corpus.segments, corpus.documents)
+    assert whole == ["bob"]  # bob.csv has no quotes; ann.csv quotes passages
+    assert pair_note("ann", "bob", whole).startswith("bob codes whole documents and ann codes passages")
+    assert pair_note("ann", "cy", whole) == "" and pair_note("bob", "rules", whole + ["rules"]) == ""
