@@ -234,9 +234,11 @@ def _coding_file(path: Path, documents: pd.DataFrame, codebook: Codebook | None)
     """One coder's file as segments, validated against the transcripts and the codebook."""
     if path.suffix.lower() == ".qdpx":
         from .imported import load_project_coding  # the REFI-QDA reader builds on this module
+        from .qdpx_import import read_qdpx
 
         excerpts = documents.rename(columns={"document_id": "excerpt_id"})
-        return load_project_coding(path, codebook, excerpts)[SEGMENT_COLUMNS]
+        book = codebook if codebook is not None else read_qdpx(path).codebook  # no codebook: the project's own
+        return load_project_coding(path, book, excerpts)[SEGMENT_COLUMNS]
     segments = read_quote_coding(path, documents, codebook)
     validate_segments(segments, documents, codebook, str(path))
     return segments

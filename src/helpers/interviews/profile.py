@@ -91,6 +91,36 @@ def corpus_profile(corpus_dir: Path | str, qdpx: Path | str | None = None) -> Pr
     return Profile(title, intro, readme.name if readme is not None and title != folder.name else "", lists, placement)
 
 
+UNKNOWN_MAKER = (
+    "the file does not say who or what made the coding, whether a person made it, or whether it was made "
+    "independently of the codebook's author: say so in codings/coders.yaml"
+)
+
+
+def undescribed_coder(coder: str, origin: str) -> dict:
+    """How a coder that `coders.yaml` does not describe is described: by the kind of file its coding came from.
+
+    >>> undescribed_coder("cy", "my_study/segments.csv")["description"][:48]
+    'Read from my_study/segments.csv (character offse'
+    """
+    if origin.lower().endswith((".qdpx", ".qde")):
+        how = (
+            f"Imported from a REFI-QDA project ({origin}); the file names the user but does not say whether the "
+            "coding was made by a person, or independently of the codebook's author."
+        )
+    elif Path(origin).name == "segments.csv":
+        how = f"Read from {origin} (character offsets); {UNKNOWN_MAKER}."
+    else:
+        how = f"Read from {origin} (quotes or whole documents); {UNKNOWN_MAKER}."
+    return {
+        "label": coder,
+        "made_by": f"coder '{coder}' as named in {origin}",
+        "human": "unknown",
+        "independent": "unknown",
+        "description": how,
+    }
+
+
 def summary(folder: Path | str, codebook: Path | str | None = None) -> str:
     """What the interview-coding report will read from a transcripts folder, one fact a line."""
     from .codebook import load_codebook
@@ -122,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= len(args) <= 2:
         print("usage: python -m helpers.interviews.profile <transcripts folder> [<codebook.yaml>]", file=sys.stderr)
         return 2
+    if not Path(args[0]).is_dir():
+        print(f"{args[0]}: expected a folder of transcripts", file=sys.stderr)
+        return 1
     try:
         print(summary(*args))
     except DataError as exc:
@@ -134,4 +167,4 @@ if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
 
 
-__all__ = ["Profile", "corpus_profile", "plain", "readme_title", "summary"]
+__all__ = ["Profile", "corpus_profile", "plain", "readme_title", "summary", "undescribed_coder"]

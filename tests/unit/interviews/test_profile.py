@@ -62,3 +62,17 @@ def test_the_check_command_shows_the_error_and_no_traceback(tmp_path, capsys):
     assert main([str(folder)]) == 1
     err = capsys.readouterr().err
     assert "documents.csv, line 2, column 'document_id'" in err and "Traceback" not in err
+
+
+def test_a_coder_without_a_description_is_described_by_the_kind_of_file_it_came_from():
+    from helpers.interviews.profile import undescribed_coder
+
+    assert "REFI-QDA" not in undescribed_coder("cy", "my_study/segments.csv")["description"]
+    assert "REFI-QDA" not in undescribed_coder("ann", "my_study/codings/ann.csv")["description"]
+    assert undescribed_coder("dee", "my_study/codings/dee.qdpx")["description"].startswith("Imported from a REFI-QDA")
+    assert {undescribed_coder("cy", "segments.csv")[k] for k in ("human", "independent")} == {"unknown"}
+
+
+def test_the_check_command_refuses_a_missing_folder(tmp_path, capsys):
+    assert main([str(tmp_path / "nowhere")]) == 1
+    assert "expected a folder of transcripts" in capsys.readouterr().err
