@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers.core.errors import DataError
 from helpers.interviews.codebook import Code, build_codebook
@@ -106,3 +108,20 @@ def test_a_missing_column_is_named(tmp_path):
 
 def test_nearest_match_is_the_most_similar_window():
     assert nearest_match("bought the markets", INT01) == "bought the market\u2019s"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(st.text(alphabet="abc\u2019'", min_size=1, max_size=4), min_size=1, max_size=12),
+    spaces=st.lists(st.sampled_from([" ", "\n", "  ", "\t", " \n "]), min_size=12, max_size=12),
+    first=st.integers(0, 11),
+    length=st.integers(1, 12),
+)
+def test_offsets_found_always_cover_the_quoted_words_as_the_transcript_writes_them(words, spaces, first, length):
+    text = "".join(w + s for w, s in zip(words, spaces)).strip()
+    chosen = words[first % len(words) : first % len(words) + length]
+    quote = " ".join(chosen)
+    for start, end in find_quote(quote, text):
+        # The passage differs from the quote only in its spacing and its kind of apostrophe.
+        assert " ".join(text[start:end].split()).replace("\u2019", "'") == quote.replace("\u2019", "'")
+    assert find_quote(quote, text)  # words of the text, re-spaced, are always found
