@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from ..core.errors import Collector
+from ..core.errors import Collector, DataError
 from ..core.sourced_csv import LINE, read_csv_lines
 from .codebook import Codebook
 from .coders import CODER_NAME, REPORT, RULES
@@ -28,6 +29,7 @@ SEGMENT_COLUMNS = ["document_id", "start", "end", "code", "coder", "memo"]
 _SPACE = re.compile(r"\s+")
 _SAME = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 SHOWN = 160  # characters of a nearest match shown in an error
+NEAREST_WORDS = 30  # words of a quote matched when looking for the nearest passage
 
 
 def folded(text: str) -> tuple[str, list[int]]:
@@ -48,10 +50,23 @@ def folded(text: str) -> tuple[str, list[int]]:
     return "".join(out).translate(_SAME), where
 
 
+@lru_cache(maxsize=4)
+def _transcript(text: str) -> tuple[str, list[int], list[int], difflib.SequenceMatcher]:
+    """A transcript folded (see `folded`), where each character came from, its word starts, its words indexed.
+
+    Cached: one coder's file looks up many quotes in the same few transcripts.
+    """
+    haystack, where = folded(text)
+    starts = [0] + [m.end() for m in _SPACE.finditer(haystack)]
+    words = [haystack[a:b].strip() for a, b in zip(starts, starts[1:] + [len(haystack)])]
+    # Indexed once per transcript; autojunk sets aside words too common to anchor on (over 1% of them).
+    return haystack, where, starts, difflib.SequenceMatcher(None, [], words, autojunk=True)
+
+
 def find_quote(quote: str, text: str) -> list[tuple[int, int]]:
     """Every place (start, end offsets in `text`) where `quote` occurs, overlapping places included."""
     needle = folded(quote.strip())[0]
-    haystack, where = folded(text)
+    haystack, where, _, _ = _transcript(text)
     places, pos = [], haystack.find(needle)
     while needle and pos >= 0:
         last = where[pos + len(needle) - 1]
@@ -63,18 +78,26 @@ def find_quote(quote: str, text: str) -> list[tuple[int, int]]:
 def nearest_match(quote: str, text: str) -> str:
     """The passage of `text` most like `quote`, as the transcript writes it (spacing made single).
 
-    Candidates are windows of the quote's length starting at each word (difflib's ratio decides),
-    widened to the end of their last word.
+    The longest run of words the two share anchors the search (difflib, on words); of the windows
+    of the quote's length that start at a word near the anchor, the one with the highest difflib
+    ratio on characters wins, widened to the end of its last word. Only the quote's first
+    NEAREST_WORDS words are matched, so the work grows with the transcript's length alone.
     """
-    needle = folded(quote.strip())[0]
-    haystack, where = folded(text)
-    if not needle or not haystack:
+    needle_words = folded(quote.strip())[0].split(" ")[:NEAREST_WORDS]
+    needle = " ".join(needle_words)
+    haystack, where, starts, words = _transcript(text)
+    if not needle or not haystack.strip():
         return ""
-    starts = [0] + [m.end() for m in _SPACE.finditer(haystack)]
-    best, best_ratio = 0, -1.0
+    words.set_seq1(needle_words)
+    anchor = words.find_longest_match(0, len(needle_words), 0, len(starts))
+    first = anchor.b - anchor.a
+    candidates = [
+        starts[i] for i in range(max(first - len(needle_words), 0), min(first + len(needle_words), len(starts)))
+    ]
     matcher = difflib.SequenceMatcher(None, autojunk=False)
     matcher.set_seq2(needle)
-    for start in dict.fromkeys(starts):
+    best, best_ratio = candidates[0] if candidates else 0, -1.0
+    for start in candidates:
         matcher.set_seq1(haystack[start : start + len(needle)])
         if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
             continue
@@ -84,7 +107,7 @@ def nearest_match(quote: str, text: str) -> str:
     end = min(best + len(needle), len(haystack))
     while end < len(haystack) and not haystack[end].isspace() and not haystack[end - 1].isspace():
         end += 1
-    shown = " ".join(text[where[best] : where[end - 1] + 1].split())
+    shown = " ".join(text[where[best] : where[max(end, best + 1) - 1] + 1].split())
     return shown if len(shown) <= SHOWN else shown[: SHOWN - 3] + "..."
 
 
@@ -147,11 +170,13 @@ def _row_segment(row, line: int, texts: dict, codebook: Codebook | None, errors:
     if len(places) == 1:
         return doc, places[0][0], places[0][1], code
     if not places:
+        # Past the problems a DataError shows, the nearest passage would not be read: do not search for it.
+        nearest = nearest_match(quote, text) if len(errors.problems) < DataError.max_shown else None
         errors.add(
             line,
             "quote",
-            f"words found in document '{doc}' exactly as written there; the nearest passage is "
-            f"{nearest_match(quote, text)!r}",
+            f"words found in document '{doc}' exactly as written there"
+            + (f"; the nearest passage is {nearest!r}" if nearest is not None else ""),
             _short(quote),
         )
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -125,3 +127,17 @@ def test_offsets_found_always_cover_the_quoted_words_as_the_transcript_writes_th
         # The passage differs from the quote only in its spacing and its kind of apostrophe.
         assert " ".join(text[start:end].split()).replace("\u2019", "'") == quote.replace("\u2019", "'")
     assert find_quote(quote, text)  # words of the text, re-spaced, are always found
+
+
+def test_a_missing_quote_in_a_long_repetitive_transcript_is_answered_promptly(tmp_path):
+    """An untrusted file may not hang the workbench: the nearest-passage search grows with the text's length."""
+    text = "a b " * 50_000
+    docs = pd.DataFrame({"document_id": ["long"], "text": [text]})
+    rows = "".join(f"long,market,{'a b ' * 500}c {i}\n" for i in range(40))
+    path = write(tmp_path, "document,code,quote\n" + rows)
+    started = time.monotonic()
+    with pytest.raises(DataError) as info:
+        read_quote_coding(path, docs, BOOK)
+    assert time.monotonic() - started < 20  # well under a second here; minutes before the search was bounded
+    assert len(info.value.problems) == 40 and "nearest passage" in info.value.problems[0].expected
+    assert "nearest passage" not in info.value.problems[-1].expected
