@@ -31,7 +31,7 @@ MAX_WORDS = 6
 _LABEL = re.compile(
     r"^[ \t]*(?:\*\*|__)?(?P<label>[^\n:]{1,80}?)[ \t]*(?:\*\*|__)?[ \t]*:(?:\*\*|__)?(?:[ \t]+|$)", re.M
 )
-_WORDS = re.compile(r"[^\W\d_]+(?:['\u2019.&/()-]+[^\W\d_]*)*")
+_WORDS = re.compile(r"[^\W\d_]+(?:['\u2019.&/()-][^\W\d_]*)*")  # one mark at a time: no backtracking blow-up
 
 
 def _key(label: str) -> str:

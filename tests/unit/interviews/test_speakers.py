@@ -132,3 +132,10 @@ def test_a_segment_is_attributed_to_the_turns_it_overlaps():
     )
     out = segment_speakers(segments, turns)
     assert out["speaker_role"].tolist() == ["Head of commissioning", "interviewer; Head of commissioning"]
+
+
+def test_a_pathological_line_is_read_at_once():
+    """Untrusted transcripts may not hang the workbench: a label of punctuation fails fast."""
+    first, second = "Jo" + "." * 70 + "1: x", "A" + "-" * 75 + ": y"
+    text = first + "\n" + second
+    assert labels(text) == [("A" + "-" * 75, len(first) + 1, len(text) - 1)]
