@@ -95,6 +95,16 @@ def segments_to_codings(segments: pd.DataFrame, documents: pd.DataFrame, coders=
     return pd.DataFrame(rows, columns=["coder", "excerpt_id", "code"])
 
 
+# What the one-coder error of a transcripts folder adds: the three ways to bring in a second coder.
+ADD_A_SECOND_CODER = (
+    "; to add a second coder, either write codings/<name>.csv with the columns document,code and an "
+    "optional quote (the exact words coded; no quote codes the whole document), or add the coder's rows "
+    "to segments.csv (document_id,start,end,code,coder, in character offsets), or save a QDA tool's "
+    "REFI-QDA export of the coding package as codings/<name>.qdpx; then describe the coder in "
+    "codings/coders.yaml and add the name to coders (docs/interviews.md, 'Adding a second coder')"
+)
+
+
 # What a character-level comparison of a whole-document coder with a passage coder means.
 WHOLE_VS_PASSAGES = (
     "{whole} codes whole documents and {spans} codes passages: every character outside {spans}'s passages "
@@ -274,6 +284,7 @@ def read_segments_csv(path: Path | str, documents: pd.DataFrame, codebook: Codeb
 
 
 __all__ = [
+    "ADD_A_SECOND_CODER",
     "Corpus",
     "DataError",
     "SEGMENT_COLUMNS",

@@ -97,3 +97,12 @@ def test_whole_document_coders_are_told_apart_from_passage_coders(folder, book):
     assert whole == ["bob"]  # bob.csv has no quotes; ann.csv quotes passages
     assert pair_note("ann", "bob", whole).startswith("bob codes whole documents and ann codes passages")
     assert pair_note("ann", "cy", whole) == "" and pair_note("bob", "rules", whole + ["rules"]) == ""
+
+
+def test_the_one_coder_hint_names_the_three_ways_the_docs_describe():
+    from helpers.interviews.documents import ADD_A_SECOND_CODER
+
+    docs = (paths.ROOT / "docs" / "interviews.md").read_text(encoding="utf-8")
+    for way in ["codings/<name>.csv", "segments.csv", "codings/<name>.qdpx", "codings/coders.yaml"]:
+        assert way in ADD_A_SECOND_CODER and way in docs
+    assert "'Adding a second coder'" in ADD_A_SECOND_CODER and "## Adding a second coder" in docs
