@@ -38,7 +38,10 @@ def test_the_worked_example_loads_with_its_speakers_and_both_coders(folder, book
     texts = [documents.loc[d, "text"][a:b] for d, a, b in zip(ann["document_id"], ann["start"], ann["end"])]
     # A quote across the transcript's line break keeps the break; a row without a quote is the whole document.
     assert "We wrote outcomes into every contract, and we\nmeasure them each quarter." in texts
-    assert documents.loc["int03", "text"] in texts
+    bob = corpus.segments[corpus.segments["coder"] == "bob"]
+    assert (bob["start"] == 0).all() and bob["end"].tolist() == [
+        len(documents.loc[d, "text"]) for d in bob["document_id"]
+    ]
 
 
 def test_a_coder_in_two_files_is_refused(folder, book):
