@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pandas as pd
@@ -109,3 +110,18 @@ def test_the_one_coder_hint_names_the_three_ways_the_docs_describe():
     for way in ["codings/<name>.csv", "segments.csv", "codings/<name>.qdpx", "codings/coders.yaml"]:
         assert way in ADD_A_SECOND_CODER and way in docs
     assert "'Adding a second coder'" in ADD_A_SECOND_CODER and "## Adding a second coder" in docs
+
+
+def test_the_speakers_csv_of_the_docs_gives_the_example_its_roles(folder, book):
+    text = (paths.ROOT / "docs" / "interviews.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"```csv\n(.*?)```", text, re.S) if b.startswith("speaker,role")]
+    (folder / "speakers.csv").write_text(block, encoding="utf-8")
+    corpus = load_corpus_folder(folder, book)
+    roles = dict(zip(corpus.documents["document_id"], corpus.documents["speaker_role"]))
+    assert roles == {"int01": "head of commissioning", "int02": "chief executive", "int03": "commissioning manager"}
+    assert set(corpus.turns["role"]) == {
+        "interviewer",
+        "head of commissioning",
+        "chief executive",
+        "commissioning manager",
+    }
