@@ -124,7 +124,7 @@ def undescribed_coder(coder: str, origin: str) -> dict:
 def summary(folder: Path | str, codebook: Path | str | None = None) -> str:
     """What the interview-coding report will read from a transcripts folder, one fact a line."""
     from .codebook import load_codebook
-    from .documents import load_corpus_folder
+    from .documents import ADD_A_SECOND_CODER, load_corpus_folder
 
     book = load_codebook(codebook) if codebook is not None else None
     corpus = load_corpus_folder(folder, book)
@@ -141,9 +141,7 @@ def summary(folder: Path | str, codebook: Path | str | None = None) -> str:
         mine = corpus.segments[corpus.segments["coder"] == coder]
         lines.append(f"coder {coder}: {len(mine)} segments from {origin}")
     if len(corpus.origins) < 2:
-        lines.append(
-            "fewer than two coders' files: add one as codings/<coder>.csv, segments.csv or codings/<coder>.qdpx"
-        )
+        lines.append(f"{len(corpus.origins)} coder's file (the rule coder 'rules' is one more){ADD_A_SECOND_CODER}")
     return "\n".join(lines)
 
 

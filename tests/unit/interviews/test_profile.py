@@ -76,3 +76,11 @@ def test_a_coder_without_a_description_is_described_by_the_kind_of_file_it_came_
 def test_the_check_command_refuses_a_missing_folder(tmp_path, capsys):
     assert main([str(tmp_path / "nowhere")]) == 1
     assert "expected a folder of transcripts" in capsys.readouterr().err
+
+
+def test_the_check_command_says_how_to_add_a_second_coder(tmp_path, capsys):
+    folder = shutil.copytree(EXAMPLE, tmp_path / "my_study")
+    (folder / "codings" / "bob.csv").unlink()
+    assert main([str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "1 coder's file" in out and "to add a second coder" in out and "codings/<name>.qdpx" in out
