@@ -5,10 +5,13 @@ a character range of one document coded with one code by one coder, with an opti
 `document_id, start, end, code, coder, memo`, `start` inclusive and `end` exclusive, counted in
 characters (Unicode code points) of the document text, as REFI-QDA counts them.
 
-A researcher's corpus is a folder: transcripts as `.txt`, `.md` or `.docx` files (the file name
-without its extension is the document id), an optional `documents.csv` (`document_id` plus one
-column per attribute) and optional `segments.csv`. The Local Partnerships excerpts are documents
-too: one excerpt, one document (`excerpt_documents`).
+A researcher's corpus is a folder (docs/interviews.md): transcripts as `.txt`, `.md` or `.docx`
+files (the file name without its extension is the document id; `README.md` describes the folder
+and is not a transcript), an optional `documents.csv` (`document_id` plus one column per
+attribute), optional `speakers.csv` (speaker turns, `helpers.interviews.speakers`), optional
+`segments.csv` (offsets), and `codings/<coder>.csv` (by quotes, `helpers.interviews.quotes`) or
+`codings/<coder>.qdpx` (a QDA tool's export). The Local Partnerships excerpts are documents too:
+one excerpt, one document (`excerpt_documents`).
 """
 
 from __future__ import annotations
@@ -22,9 +25,12 @@ import pandas as pd
 from ..core.errors import Collector, DataError
 from ..core.sourced_csv import LINE, read_csv_lines
 from .codebook import Codebook
+from .quotes import read_quote_coding
+from .speakers import load_turns, turn_frame
 
 SEGMENT_COLUMNS = ["document_id", "start", "end", "code", "coder", "memo"]
 TEXT_SUFFIXES = (".txt", ".md", ".docx")
+NOT_TRANSCRIPTS = ("readme",)  # file stems (any case) that describe the folder rather than hold a transcript
 EXCERPT_ATTRIBUTES = ["speaker_role", "authority_type", "section_number"]
 
 
@@ -35,6 +41,8 @@ class Corpus:
     documents: pd.DataFrame
     segments: pd.DataFrame = field(default_factory=lambda: empty_segments())
     source: str = ""
+    turns: pd.DataFrame = field(default_factory=lambda: turn_frame([]))
+    origins: dict[str, str] = field(default_factory=dict)  # coder -> the file its coding came from
 
     def text(self, document_id: str) -> str:
         return self.documents.set_index("document_id").loc[document_id, "text"]
@@ -85,6 +93,39 @@ def segments_to_codings(segments: pd.DataFrame, documents: pd.DataFrame, coders=
             codes = by_doc.get(doc) or [""]
             rows.extend((coder, doc, code) for code in codes)
     return pd.DataFrame(rows, columns=["coder", "excerpt_id", "code"])
+
+
+# What the one-coder error of a transcripts folder adds: the three ways to bring in a second coder.
+ADD_A_SECOND_CODER = (
+    "; to add a second coder, either write codings/<name>.csv with the columns document,code and an "
+    "optional quote (the exact words coded; no quote codes the whole document), or add the coder's rows "
+    "to segments.csv (document_id,start,end,code,coder, in character offsets), or save a QDA tool's "
+    "REFI-QDA export of the coding package as codings/<name>.qdpx; then describe the coder in "
+    "codings/coders.yaml and add the name to coders (docs/interviews.md, 'Adding a second coder')"
+)
+
+
+# What a character-level comparison of a whole-document coder with a passage coder means.
+WHOLE_VS_PASSAGES = (
+    "{whole} codes whole documents and {spans} codes passages: every character outside {spans}'s passages "
+    "counts as a disagreement, so this figure is low by construction; compare this pair on excerpts"
+)
+
+
+def whole_document_coders(segments: pd.DataFrame, documents: pd.DataFrame) -> list[str]:
+    """The coders all of whose segments span their whole document (a rule coder, a file without quotes)."""
+    length = dict(zip(documents["document_id"], documents["text"].str.len()))
+    whole = (segments["start"] == 0) & (segments["end"] == segments["document_id"].map(length))
+    by_coder = whole.groupby(segments["coder"], sort=False).all()
+    return [c for c, w in by_coder.items() if w]
+
+
+def pair_note(a: str, b: str, whole: list[str]) -> str:
+    """WHOLE_VS_PASSAGES for a pair of one whole-document coder and one passage coder, else ""."""
+    if (a in whole) == (b in whole):
+        return ""
+    first, second = (a, b) if a in whole else (b, a)
+    return WHOLE_VS_PASSAGES.format(whole=first, spans=second)
 
 
 def validate_segments(
@@ -151,10 +192,19 @@ def read_transcript(path: Path) -> str:
         raise  # pragma: no cover
 
 
+def transcript_files(folder: Path) -> list[Path]:
+    """The transcripts of a folder: .txt, .md and .docx files other than its README, sorted by name."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in TEXT_SUFFIXES and p.is_file() and p.stem.lower() not in NOT_TRANSCRIPTS
+    )
+
+
 def load_corpus_folder(folder: Path | str, codebook: Codebook | None = None) -> Corpus:
-    """A researcher's corpus folder: transcripts, optional documents.csv and segments.csv, validated."""
+    """A researcher's corpus folder: transcripts, documents.csv, speakers, segments and codings, validated."""
     folder = Path(folder)
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES and p.is_file())
+    files = transcript_files(folder)
     errors = Collector(folder)
     if not files:
         errors.add(None, None, "transcripts as .txt, .md or .docx files in the folder", "none")
@@ -166,10 +216,42 @@ def load_corpus_folder(folder: Path | str, codebook: Codebook | None = None) -> 
     attributes = folder / "documents.csv"
     if attributes.is_file():
         documents = _with_attributes(documents, attributes)
-    segments = empty_segments()
+    documents, turns = load_turns(folder, documents)
+    segments, origins = empty_segments(), {}
     if (folder / "segments.csv").is_file():
         segments = read_segments_csv(folder / "segments.csv", documents, codebook)
-    return Corpus(documents, segments, str(folder))
+        origins = dict.fromkeys(segments["coder"], "segments.csv")
+    parts = [segments]
+    for path in coding_files(folder / "codings"):
+        errors = Collector(path)
+        if path.stem in origins:
+            errors.add(None, None, f"one file per coder ('{path.stem}' also codes in {origins[path.stem]})", path.name)
+            errors.raise_if_any()
+        parts.append(_coding_file(path, documents, codebook))
+        origins[path.stem] = f"codings/{path.name}"
+    segments = pd.concat(parts, ignore_index=True) if len(parts) > 1 else segments
+    return Corpus(documents, segments, str(folder), turns, origins)
+
+
+def coding_files(folder: Path) -> list[Path]:
+    """A folder's coders' files: `<coder>.csv` (by quotes or whole documents) and `<coder>.qdpx`, sorted."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".qdpx"))
+
+
+def _coding_file(path: Path, documents: pd.DataFrame, codebook: Codebook | None) -> pd.DataFrame:
+    """One coder's file as segments, validated against the transcripts and the codebook."""
+    if path.suffix.lower() == ".qdpx":
+        from .imported import load_project_coding  # the REFI-QDA reader builds on this module
+        from .qdpx_import import read_qdpx
+
+        excerpts = documents.rename(columns={"document_id": "excerpt_id"})
+        book = codebook if codebook is not None else read_qdpx(path).codebook  # no codebook: the project's own
+        return load_project_coding(path, book, excerpts)[SEGMENT_COLUMNS]
+    segments = read_quote_coding(path, documents, codebook)
+    validate_segments(segments, documents, codebook, str(path))
+    return segments
 
 
 def _with_attributes(documents: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -202,15 +284,21 @@ def read_segments_csv(path: Path | str, documents: pd.DataFrame, codebook: Codeb
 
 
 __all__ = [
+    "ADD_A_SECOND_CODER",
     "Corpus",
     "DataError",
     "SEGMENT_COLUMNS",
+    "WHOLE_VS_PASSAGES",
     "codings_to_segments",
     "empty_segments",
     "excerpt_documents",
+    "coding_files",
     "load_corpus_folder",
+    "pair_note",
     "read_segments_csv",
     "read_transcript",
     "segments_to_codings",
+    "transcript_files",
     "validate_segments",
+    "whole_document_coders",
 ]
