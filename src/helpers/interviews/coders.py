@@ -180,10 +180,15 @@ def without_redundant_empties(codings: pd.DataFrame) -> pd.DataFrame:
     return kept.reset_index(drop=True)
 
 
-def check_coders(name: str, value, available: Sequence[str]) -> list[str]:
-    """A notebook's `coders` parameter: a list of at least two distinct names from `available`."""
+def check_coders(name: str, value, available: Sequence[str], hint: str = "") -> list[str]:
+    """A notebook's `coders` parameter: a list of at least two distinct names from `available`.
+
+    `hint` follows the message when fewer than two coders are named or available (how to add one).
+    """
     allowed = "a list of two or more of " + ", ".join(repr(a) for a in available)
-    if not isinstance(value, (list, tuple)) or len(value) < 2 or len(set(value)) != len(value):
+    if not isinstance(value, (list, tuple)) or len(set(value)) < 2 or len(available) < 2:
+        raise ParameterError(name, value, allowed + hint)
+    if len(set(value)) != len(value):
         raise ParameterError(name, value, allowed)
     for coder in value:
         if coder not in available:

@@ -93,7 +93,7 @@ def corpus_profile(corpus_dir: Path | str, qdpx: Path | str | None = None) -> Pr
 
 UNKNOWN_MAKER = (
     "the file does not say who or what made the coding, whether a person made it, or whether it was made "
-    "independently of the codebook's author: say so in codings/coders.yaml"
+    "independently (without seeing or conferring about other codings): say so in codings/coders.yaml"
 )
 
 
@@ -106,7 +106,8 @@ def undescribed_coder(coder: str, origin: str) -> dict:
     if origin.lower().endswith((".qdpx", ".qde")):
         how = (
             f"Imported from a REFI-QDA project ({origin}); the file names the user but does not say whether the "
-            "coding was made by a person, or independently of the codebook's author."
+            "coding was made by a person, independently (without seeing or conferring about other codings), or "
+            "under which codebook version."
         )
     elif Path(origin).name == "segments.csv":
         how = f"Read from {origin} (character offsets); {UNKNOWN_MAKER}."

@@ -23,6 +23,7 @@ from ..stats.agreement import BOOTSTRAP_RESAMPLES, MIN_POSITIVES, POOLED, cluste
 from ..stats.agreement import COLUMNS as EXCERPT_COLUMNS
 from ..stats.character_agreement import TABLE_COLUMNS, overlap_counts, statistics, tables
 from .codebook import Codebook
+from .documents import pair_note, whole_document_coders
 
 AGREEMENT_COLUMNS = [
     "level",
@@ -73,7 +74,7 @@ def pair_tables(segments: pd.DataFrame, documents: pd.DataFrame, codes: Sequence
     return out
 
 
-def _rows(level: str, pair: tuple[str, str], name: str, per_document: pd.DataFrame) -> list[dict]:
+def _rows(level: str, pair: tuple[str, str], name: str, per_document: pd.DataFrame, extra: str = "") -> list[dict]:
     """The statistics of one code (or the pooled codes) from its 2x2 table per document, with intervals."""
     summed = per_document[TABLE_COLUMNS].sum().to_frame().T
     s = statistics(summed).iloc[0]
@@ -102,7 +103,7 @@ def _rows(level: str, pair: tuple[str, str], name: str, per_document: pd.DataFra
                 "ci_high": high,
                 "n_units": int(s["n_units"]),
                 "positives": positives,
-                "note": note,
+                "note": "; ".join(filter(None, [extra, note])),
             }
         )
     return rows
@@ -124,14 +125,16 @@ def character_agreement(
     """
     names = names or {}
     rows, by_doc = [], []
+    whole = whole_document_coders(segments, documents)
     for a, b in combinations(coders, 2):
         label = pair_label(a, b)
+        extra = pair_note(a, b, whole)
         per = pair_tables(segments, documents, codes, a, b)
         for code in codes:
-            rows += _rows(level, (a, b), names.get(code, code), per[per["code"] == code])
+            rows += _rows(level, (a, b), names.get(code, code), per[per["code"] == code], extra)
         coded = per.groupby("code")[["n11", "n10", "n01"]].sum().sum(axis=1)
         used = per[per["code"].isin(coded.index[coded > 0])]
-        rows += _rows(level, (a, b), POOLED, used.groupby("document_id", sort=False)[TABLE_COLUMNS].sum())
+        rows += _rows(level, (a, b), POOLED, used.groupby("document_id", sort=False)[TABLE_COLUMNS].sum(), extra)
         docs = per.groupby("document_id", sort=False)[TABLE_COLUMNS].sum()
         frame = pd.concat([docs.reset_index(), statistics(docs).reset_index(drop=True)], axis=1)
         by_doc.append(frame.assign(coders=label, level=level))

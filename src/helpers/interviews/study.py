@@ -29,8 +29,9 @@ from .codebook import (
 )
 from .coders import REPORT, RULES, check_coders, collect_codings, human_coders
 from .corpus import load_excerpts, with_speakers
-from .documents import codings_to_segments, excerpt_documents, load_corpus_folder, segments_to_codings
+from .documents import ADD_A_SECOND_CODER, codings_to_segments, excerpt_documents, load_corpus_folder, segments_to_codings
 from .imported import load_project_coding
+from .profile import undescribed_coder
 from .qdpx_import import read_qdpx
 
 UNITS = ["excerpt", "character"]
@@ -121,14 +122,11 @@ def load_coder_descriptions(path: Path) -> dict[str, dict]:
 
 
 def _unknown(coder: str, where) -> dict:
-    """What can be said of a coder nobody described: its name and file, every flag unknown."""
+    """What can be said of a coder nobody described: its name and the kind of file it came from, every flag unknown."""
     return {
-        "label": coder,
-        "made_by": f"coder '{coder}' as named in {where}" if where else coder,
+        **undescribed_coder(coder, where or "a REFI-QDA project (.qdpx)"),
         **{flag: "unknown" for flag in FLAGS},
         "codebook_version": "unknown",
-        "description": "Imported from a REFI-QDA project; the file names the user but does not say whether the "
-        "coding was made by a person, independently, or under which codebook version.",
     }
 
 
@@ -225,7 +223,7 @@ def _folder_study(corpus_path: Path, codebook, coders, known: dict) -> Study:
     """A researcher's folder of transcripts with `segments.csv`: its coders, and the rule coder if asked for."""
     book = load_codebook(codebook_parameter("codebook", codebook))
     corpus = load_corpus_folder(corpus_path, book)
-    names = check_coders("coders", coders, [RULES, *corpus.coders()])
+    names = check_coders("coders", coders, [RULES, *corpus.coders()], ADD_A_SECOND_CODER)
     documents = corpus.documents.copy()
     for column in ("speaker_role", "authority_type"):
         if column not in documents:
@@ -237,7 +235,8 @@ def _folder_study(corpus_path: Path, codebook, coders, known: dict) -> Study:
         segments = pd.concat([segments, codings_to_segments(rules, documents)], ignore_index=True)
     codings = segments_to_codings(segments, documents, names)
     known = known or load_coder_descriptions(corpus_path / "coders.yaml")
-    described = describe_coders(names, known, f"{corpus_path.name}/segments.csv", getattr(book, "version", None))
+    origins = {coder: f"{corpus_path.name}/{origin}" for coder, origin in corpus.origins.items()}
+    described = describe_coders(names, known, origins, getattr(book, "version", None))
     return Study(excerpts, book, names, codings, segments, described, None, corpus_path.name)
 
 

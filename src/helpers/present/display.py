@@ -94,9 +94,14 @@ def table(frame: pd.DataFrame, caption: str | None = None, index: bool = False, 
     """A table as accessible HTML: header cells, a caption, cell text escaped."""
     frame = frame.rename_axis(index=None, columns=None) if not index else frame.rename_axis(columns=None)
     frame = frame.astype(object).where(frame.notna(), "")
+    # Cell text escaped here with its line breaks kept as <br> (pandas would print a literal "\n"); html.escape
+    # without quotes escapes what pandas itself escapes, so other tables stay as they were.
+    frame = frame.map(_cell).rename(columns=lambda c: html.escape(str(c), quote=False))
+    if index:
+        frame = frame.rename(index=_cell)
     body = frame.to_html(
         index=index,
-        escape=True,
+        escape=False,
         border=0,
         na_rep="",
         float_format=float_format.format,
@@ -105,6 +110,10 @@ def table(frame: pd.DataFrame, caption: str | None = None, index: bool = False, 
     if caption:
         body = body.replace(">\n  <thead>", f">\n  <caption>{escape(caption)}</caption>\n  <thead>", 1)
     return HTML(body)
+
+
+def _cell(value):
+    return html.escape(value, quote=False).replace("\n", "<br>") if isinstance(value, str) else value
 
 
 def figure_html(png: bytes, alt: str, caption: str, data: pd.DataFrame, data_file: str | None = None) -> str:
