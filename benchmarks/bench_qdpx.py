@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.core import paths
-from helpers.interviews import load_excerpts, refiqda
+from helpers.interviews import load_excerpts, refi
 from helpers.interviews.codebook import Code, build_codebook
 from helpers.interviews.documents import SEGMENT_COLUMNS
 from helpers.interviews.segments import character_agreement
@@ -62,7 +62,7 @@ def project(folder: Path) -> Path:
     segments = pd.concat(frames, ignore_index=True)[SEGMENT_COLUMNS]
     segments = segments.drop_duplicates(["document_id", "start", "end", "code", "coder"])
     none = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
-    return refiqda.write_qdpx(book, documents, none, folder / "generated.qdpx", "benchmark", segments=segments)
+    return refi.write_qdpx(book, documents, none, folder / "generated.qdpx", "benchmark", segments=segments)
 
 
 def main() -> int:
@@ -70,7 +70,7 @@ def main() -> int:
         path = project(Path(folder))
         size = path.stat().st_size / 1e6
         start = time.perf_counter()
-        imported = refiqda.read_qdpx(path)
+        imported = refi.read_qdpx(path)
         read = time.perf_counter() - start
         start = time.perf_counter()
         codes = imported.codebook.codable()

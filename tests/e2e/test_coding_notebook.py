@@ -10,7 +10,7 @@ import pytest
 from notebook_runs import run_notebook
 
 from helpers.core import paths
-from helpers.interviews import refiqda
+from helpers.interviews import refi as refiqda
 
 NOTEBOOK = paths.NOTEBOOKS / "04_interview_coding.ipynb"
 

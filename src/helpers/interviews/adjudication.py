@@ -112,8 +112,8 @@ USAGE = "usage: python -m helpers.interviews.adjudication PROJECT.qdpx FIRST SEC
 
 def write_consensus(project_path, first: str, second: str, adjudication, out) -> Path:
     """Read a project holding both coders, apply the adjudication file, write a project of the consensus coder."""
-    from .qdpx_export import write_qdpx
-    from .qdpx_import import read_qdpx
+    from .refi.read import read_qdpx
+    from .refi.write import write_qdpx
 
     project = read_qdpx(project_path)
     documents = project.documents

@@ -29,8 +29,8 @@ from .codebook import (
 from .coders import REPORT, RULES, check_coders, collect_codings, human_coders
 from .corpus import load_excerpts, with_speakers
 from .documents import codings_to_segments, excerpt_documents, load_corpus_folder, segments_to_codings
-from .imported import load_project_coding
-from .qdpx_import import read_qdpx
+from .refi.coder import load_project_coding
+from .refi.read import read_qdpx
 
 UNITS = ["excerpt", "character"]
 CODER_COLUMNS = ["coder", "label", "made_by", "human", "independent", "description"]

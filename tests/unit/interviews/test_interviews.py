@@ -175,7 +175,7 @@ class TestSpeakers:
     def test_the_project_export_makes_a_case_only_for_a_known_speaker(self, tmp_path):
         import zipfile
 
-        from helpers.interviews import refiqda
+        from helpers.interviews import refi as refiqda
         from helpers.interviews.codebook import load_codebook
         from helpers.interviews.corpus import with_speakers
 

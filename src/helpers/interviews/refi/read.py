@@ -2,33 +2,41 @@
 
 Lenient with what tools write differently: any or no namespace, upper-case or braced GUIDs, text
 embedded (`PlainTextContent`) or in the archive (`sources/`, found by `internal://` path or by
-file name), the coder on the selection or on the coding, variables on a case or on the source.
-Strict about what would give wrong numbers: a selection without whole-number offsets, one that
-is empty or runs past the end of its text, a coding of a code the codebook does not hold, or a
-source with selections but no text is an error naming the element and its line.
+file name) in UTF-8, UTF-16 or Windows-1252, the coder on the selection or on the coding,
+variables on a case or on the source, offsets counted in UTF-16 units where the stored text
+shows it (converted, with a note). Strict about what would give wrong numbers: a DTD, a GUID or
+name used twice, a selection without whole-number offsets, one that is empty, runs past its
+text or matches its stored text in neither reading, a coding of a code the codebook does not
+hold, or a source with selections but no text is an error naming the element and its line.
 """
 
 from __future__ import annotations
 
-import zipfile
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
-from ..core.errors import Collector
-from .codebook import Codebook, normalise_text
-from .coders import COLUMNS as CODING_COLUMNS
-from .documents import SEGMENT_COLUMNS, empty_segments
-from .qdaxml import _child, _children, _codebook_from_codes, _local, _project_root, _read_member, line_of, norm_guid
+from ...core.errors import Collector
+from ..codebook import Codebook, normalise_text
+from ..documents import SEGMENT_COLUMNS, empty_segments
+from .archive import decode_text, open_project
+from .codes import codebook_from_codes
+from .ids import check_unique
+from .offsets import Units, read_offsets
+from .parse import child, children, line_of, local, norm_guid
+from .schema import VERSION_LABEL
 
 UNKNOWN_CODER = "unknown"
 SOURCE_COLUMNS = ["excerpt_id", "text", "speaker_role", "authority_type"]
+CODING_COLUMNS = ["coder", "excerpt_id", "code"]
+_VERSION = re.compile(rf"^\s*{VERSION_LABEL}:\s*(\S.*?)\s*$", re.MULTILINE | re.IGNORECASE)
 
 
 @dataclass
 class QdaProject:
-    """What a `.qdpx` holds, as the workbench's tables."""
+    """What a `.qdpx` holds, as the workbench's tables, with what the import had to interpret (`notes`)."""
 
     codebook: Codebook
     sources: pd.DataFrame  # excerpt_id, text, speaker_role, authority_type, then any other variable
@@ -36,6 +44,8 @@ class QdaProject:
     users: dict[str, str]  # normalised guid: name
     segments: pd.DataFrame = field(default_factory=empty_segments)  # document_id, start, end, code, coder, memo
     memos: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["target", "name", "memo"]))
+    notes: list[str] = field(default_factory=list)  # decodings and offset conversions, for the caller to show
+    codebook_version: str | None = None  # the version the project says its codebook had
 
     @property
     def documents(self) -> pd.DataFrame:
@@ -43,30 +53,26 @@ class QdaProject:
         return self.sources.rename(columns={"excerpt_id": "document_id"})
 
 
-def _empty(root) -> list:
-    return [] if root is None else list(root)
-
-
 def _variables_by_source(root) -> dict[str, dict[str, str]]:
     """{source guid: {variable: value}} from cases (their SourceRefs) and from sources' own values."""
-    variables = {norm_guid(v.get("guid")): v.get("name") for v in _children(_child(root, "Variables"), "Variable")}
+    variables = {norm_guid(v.get("guid")): v.get("name") for v in children(child(root, "Variables"), "Variable")}
 
     def values(holder) -> dict[str, str]:
         out = {}
-        for vv in _children(holder, "VariableValue"):
-            ref = _child(vv, "VariableRef")
+        for vv in children(holder, "VariableValue"):
+            ref = child(vv, "VariableRef")
             name = variables.get(norm_guid(ref.get("targetGUID") if ref is not None else None))
-            value = next((c.text or "" for c in vv if _local(c.tag) != "VariableRef"), "")
+            value = next((c.text or "" for c in vv if local(c.tag) != "VariableRef"), "")
             if name:
                 out[name] = value
         return out
 
     by_source: dict[str, dict[str, str]] = {}
-    for case in _children(_child(root, "Cases"), "Case"):
+    for case in children(child(root, "Cases"), "Case"):
         found = values(case)
-        for ref in _children(case, "SourceRef"):
+        for ref in children(case, "SourceRef"):
             by_source.setdefault(norm_guid(ref.get("targetGUID")), {}).update(found)
-    for source in _children(_child(root, "Sources"), "TextSource"):
+    for source in children(child(root, "Sources"), "TextSource"):
         by_source.setdefault(norm_guid(source.get("guid")), {}).update(values(source))
     return by_source
 
@@ -74,10 +80,21 @@ def _variables_by_source(root) -> dict[str, dict[str, str]]:
 def _notes(root) -> dict[str, tuple[str, str]]:
     """{note guid: (name, text)} of the project's notes."""
     out = {}
-    for note in _children(_child(root, "Notes"), "Note"):
-        content = _child(note, "PlainTextContent")
+    for note in children(child(root, "Notes"), "Note"):
+        content = child(note, "PlainTextContent")
         out[norm_guid(note.get("guid"))] = (note.get("name") or "", (content.text or "") if content is not None else "")
     return out
+
+
+def project_version(root, notes: dict[str, tuple[str, str]]) -> str | None:
+    """The codebook version the project records ("Codebook version: ..."), in its description or a note."""
+    description = child(root, "Description")
+    texts = [description.text or "" if description is not None else ""] + [text for _, text in notes.values()]
+    for text in texts:
+        found = _VERSION.search(text)
+        if found:
+            return found.group(1)
+    return None
 
 
 def _offset(selection, key: str, errors: Collector) -> int | None:
@@ -91,17 +108,18 @@ def _offset(selection, key: str, errors: Collector) -> int | None:
 class _Reader:
     """Walks one project's sources, collecting documents, segments and codings with their problems."""
 
-    def __init__(self, root, archive, origin: str, code_ids: dict[str, str], users: dict[str, str]):
+    def __init__(self, root, archive, origin: str, code_ids: dict[str, str], users: dict[str, str], errors):
         self.archive, self.origin, self.code_ids, self.users = archive, origin, code_ids, users
-        self.errors = Collector(origin)
+        self.errors = errors
         self.notes = _notes(root)
         self.variables = _variables_by_source(root)
         self.sources: list[dict] = []
         self.segments: list[tuple] = []
         self.memos: list[tuple] = []
+        self.messages: list[str] = []
         default = list(users.values())
         self.default_coder = default[0] if len(default) == 1 else UNKNOWN_CODER
-        for source in _children(_child(root, "Sources"), "TextSource"):
+        for source in children(child(root, "Sources"), "TextSource"):
             self.source(source)
 
     def coder(self, *holders) -> str:
@@ -117,40 +135,72 @@ class _Reader:
     def source(self, source) -> None:
         sid = norm_guid(source.get("guid"))
         name = source.get("name") or sid
-        text = _source_text(source, self.archive)
-        selections = _children(source, "PlainTextSelection")
+        text = self.text(source, name)
+        selections = children(source, "PlainTextSelection")
         if text is None:
-            if selections or _children(source, "Coding"):
+            if selections or children(source, "Coding"):
                 self.errors.add(line_of(source), "TextSource", f"the plain text of source '{name}'", "none found")
             text = ""
         self.sources.append({"excerpt_id": name, "text": text, **self.variables.get(sid, {})})
-        for coding in _children(source, "Coding"):  # a coding of the whole source
+        for coding in children(source, "Coding"):  # a coding of the whole source
             self.coding(coding, name, 0, len(text), "", self.coder(coding, source))
+        units = Units(text)
         for selection in selections:
-            self.selection(selection, name, len(text))
+            self.selection(selection, name, units)
 
-    def selection(self, selection, name: str, length: int) -> None:
+    def text(self, source, name: str) -> str | None:
+        """The source's plain text: embedded, or the archive member its path names (by path, else by file name)."""
+        content = child(source, "PlainTextContent")
+        if content is not None:
+            return content.text or ""
+        target = source.get("plainTextPath") or ""
+        if self.archive is None or not target:
+            return None
+        tail = target.split("://", 1)[-1].replace("\\", "/").lstrip("/")
+        member = self.archive.find(f"sources/{tail}", tail, f"sources/{tail.rsplit('/', 1)[-1]}")
+        if member is None:
+            return None
+        text, encoding = decode_text(self.archive.read(member), self.origin, name)
+        if encoding != "utf-8":
+            self.messages.append(f"source '{name}': text decoded as {encoding}")
+        return text
+
+    def selection(self, selection, name: str, units: Units) -> None:
         start, end = _offset(selection, "startPosition", self.errors), _offset(selection, "endPosition", self.errors)
         if start is None or end is None:
             return
-        if start < 0 or end <= start or end > length:
-            self.errors.add(
-                line_of(selection),
-                "PlainTextSelection",
-                f"offsets with 0 <= start < end <= {length}, the length of source '{name}'",
-                f"{start}-{end}",
-            )
+        description = child(selection, "Description")
+        stored = [selection.get("name") or "", (description.text or "") if description is not None else ""]
+        reading = read_offsets(units, start, end, stored)
+        if reading is None:
+            self._refuse(selection, name, units, start, end)
             return
+        if reading.unit != "characters":
+            self.messages.append(
+                f"selection {selection.get('guid') or ''} (line {line_of(selection)}) in source '{name}': offsets "
+                f"{start}-{end} counted in {reading.unit}, converted to characters {reading.start}-{reading.end}"
+            )
+        start, end = reading.start, reading.end
         memo = "\n".join(
-            self.notes.get(norm_guid(r.get("targetGUID")), ("", ""))[1] for r in _children(selection, "NoteRef")
+            self.notes.get(norm_guid(r.get("targetGUID")), ("", ""))[1] for r in children(selection, "NoteRef")
         )
         if memo:
             self.memos.append((f"{name} {start}-{end}", selection.get("name") or "", memo))
-        for coding in _children(selection, "Coding"):
+        for coding in children(selection, "Coding"):
             self.coding(coding, name, start, end, memo, self.coder(coding, selection))
 
+    def _refuse(self, selection, name: str, units: Units, start: int, end: int) -> None:
+        if units.astral and 0 <= start < end <= units.utf16_length:
+            expected = (
+                f"a selection whose stored text matches source '{name}' at its offsets, counted in characters "
+                f"or in UTF-16 units (selection {selection.get('guid')})"
+            )
+        else:
+            expected = f"offsets with 0 <= start < end <= {len(units.text)}, the length of source '{name}'"
+        self.errors.add(line_of(selection), "PlainTextSelection", expected, f"{start}-{end}")
+
     def coding(self, coding, name: str, start: int, end: int, memo: str, coder: str) -> None:
-        ref = _child(coding, "CodeRef")
+        ref = child(coding, "CodeRef")
         target = norm_guid(ref.get("targetGUID") if ref is not None else None)
         if target not in self.code_ids:
             self.errors.add(line_of(coding), "CodeRef", "a code of the project's codebook", target or "none")
@@ -165,36 +215,39 @@ def read_qdpx(path: Path | str) -> QdaProject:
     named by the project's Users; with neither, the only user, or "unknown".
     """
     path = Path(path)
-    root, archive = _project_root(path)
+    root, archive = open_project(path)
     try:
         errors = Collector(path)
-        if _local(root.tag) != "Project":
-            errors.add(line_of(root), None, "a QDA-XML Project document", _local(root.tag))
+        if local(root.tag) != "Project":
+            errors.add(line_of(root), None, "a QDA-XML Project document", local(root.tag))
             errors.raise_if_any()
+        check_unique(root, errors)
+        errors.raise_if_any()
         users = {
             norm_guid(u.get("guid")): u.get("name") or norm_guid(u.get("guid"))
-            for u in _children(_child(root, "Users"), "User")
+            for u in children(child(root, "Users"), "User")
         }
-        book = _child(root, "CodeBook")
-        codes = _child(book, "Codes") if book is not None else None
-        codebook, code_ids = _codebook_from_codes(codes, str(path))
-        reader = _Reader(root, archive, str(path), code_ids, users)
+        book = child(root, "CodeBook")
+        codes = child(book, "Codes") if book is not None else None
+        codebook, code_ids = codebook_from_codes(codes, str(path))
+        reader = _Reader(root, archive, str(path), code_ids, users, errors)
         codebook = _with_code_notes(codebook, codes, code_ids, reader.notes)
-        reader.errors.raise_if_any()
+        errors.raise_if_any()
+        version = project_version(root, reader.notes)
     finally:
         if archive is not None:
             archive.close()
-    return _project(codebook, users, reader)
+    return _project(codebook, users, reader, version)
 
 
 def _with_code_notes(codebook: Codebook, codes, code_ids: dict[str, str], notes: dict) -> Codebook:
     """A code's notes (NoteRef) as its memo, where its description carries none."""
     memos: dict[str, str] = {}
-    stack = list(_children(codes, "Code"))
+    stack = list(children(codes, "Code"))
     while stack:
         element = stack.pop()
-        stack.extend(_children(element, "Code"))
-        texts = [notes[g][1] for r in _children(element, "NoteRef") if (g := norm_guid(r.get("targetGUID"))) in notes]
+        stack.extend(children(element, "Code"))
+        texts = [notes[g][1] for r in children(element, "NoteRef") if (g := norm_guid(r.get("targetGUID"))) in notes]
         code = code_ids.get(norm_guid(element.get("guid")))
         if code and texts and not codebook[code].memo:
             memos[code] = normalise_text(" ".join(texts))
@@ -204,7 +257,7 @@ def _with_code_notes(codebook: Codebook, codes, code_ids: dict[str, str], notes:
     return Codebook(codes=updated, meta=codebook.meta, path=codebook.path)
 
 
-def _project(codebook: Codebook, users: dict[str, str], reader: _Reader) -> QdaProject:
+def _project(codebook: Codebook, users: dict[str, str], reader: _Reader, version: str | None) -> QdaProject:
     sources = pd.DataFrame(reader.sources)
     if sources.empty:
         sources = pd.DataFrame(columns=SOURCE_COLUMNS)
@@ -221,23 +274,9 @@ def _project(codebook: Codebook, users: dict[str, str], reader: _Reader) -> QdaP
         .reset_index(drop=True)[CODING_COLUMNS]
     )
     memos = pd.DataFrame(reader.memos, columns=["target", "name", "memo"])
-    return QdaProject(codebook, sources, codings, users, segments, memos)
-
-
-def _source_text(source, archive: zipfile.ZipFile | None) -> str | None:
-    """The source's plain text: embedded, or the archive member its path names (by path, else by file name)."""
-    content = _child(source, "PlainTextContent")
-    if content is not None:
-        return content.text or ""
-    target = source.get("plainTextPath") or ""
-    if archive is None or not target:
-        return None
-    names = {n.lower(): n for n in archive.namelist()}
-    tail = target.split("://", 1)[-1].replace("\\", "/").lstrip("/")
-    for candidate in (f"sources/{tail}", tail, f"sources/{tail.rsplit('/', 1)[-1]}"):
-        if candidate.lower() in names:
-            return _read_member(archive, names[candidate.lower()], "qdpx").decode("utf-8-sig")
-    return None
+    if version is not None:
+        codebook = Codebook(codes=codebook.codes, meta={**codebook.meta, "version": version}, path=codebook.path)
+    return QdaProject(codebook, sources, codings, users, segments, memos, reader.messages, version)
 
 
 __all__ = ["QdaProject", "read_qdpx"]
