@@ -39,14 +39,14 @@ def _fail(origin, expected: str, found=None, column: str | None = None) -> DataE
 
 
 def _mib(n: int) -> str:
-    return f"{n:,} bytes ({n // (1024 * 1024)} MiB)"
+    return f"{n:,} bytes" + (f" ({n // (1024 * 1024)} MiB)" if n >= 1024 * 1024 else "")
 
 
 class Archive:
     """An open `.qdpx` with a budget: `read(name)` gives a member's bytes, counting them against the total."""
 
-    def __init__(self, path: Path, budget: int = MAX_TOTAL_BYTES):
-        self.path, self.budget, self.used = path, budget, 0
+    def __init__(self, path: Path, budget: int | None = None):
+        self.path, self.budget, self.used = path, MAX_TOTAL_BYTES if budget is None else budget, 0
         try:
             self.zip = zipfile.ZipFile(path)
             self.names = {n.lower(): n for n in self.zip.namelist()}

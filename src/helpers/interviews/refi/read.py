@@ -108,8 +108,9 @@ def _offset(selection, key: str, errors: Collector) -> int | None:
 class _Reader:
     """Walks one project's sources, collecting documents, segments and codings with their problems."""
 
-    def __init__(self, root, archive, origin: str, code_ids: dict[str, str], users: dict[str, str], errors):
+    def __init__(self, root, archive, origin: str, code_ids: dict[str, str], users: dict[str, str], errors, cases=()):
         self.archive, self.origin, self.code_ids, self.users = archive, origin, code_ids, users
+        self.case_codes = set(cases)  # codings that link a case to its text (NVivo's way), not codings
         self.errors = errors
         self.notes = _notes(root)
         self.variables = _variables_by_source(root)
@@ -202,6 +203,8 @@ class _Reader:
     def coding(self, coding, name: str, start: int, end: int, memo: str, coder: str) -> None:
         ref = child(coding, "CodeRef")
         target = norm_guid(ref.get("targetGUID") if ref is not None else None)
+        if target in self.case_codes:
+            return
         if target not in self.code_ids:
             self.errors.add(line_of(coding), "CodeRef", "a code of the project's codebook", target or "none")
             return
@@ -230,7 +233,8 @@ def read_qdpx(path: Path | str) -> QdaProject:
         book = child(root, "CodeBook")
         codes = child(book, "Codes") if book is not None else None
         codebook, code_ids = codebook_from_codes(codes, str(path))
-        reader = _Reader(root, archive, str(path), code_ids, users, errors)
+        codebook, code_ids, case_codes = _without_case_codes(root, codebook, code_ids)
+        reader = _Reader(root, archive, str(path), code_ids, users, errors, case_codes)
         codebook = _with_code_notes(codebook, codes, code_ids, reader.notes)
         errors.raise_if_any()
         version = project_version(root, reader.notes)
@@ -238,6 +242,18 @@ def read_qdpx(path: Path | str) -> QdaProject:
         if archive is not None:
             archive.close()
     return _project(codebook, users, reader, version)
+
+
+def _without_case_codes(root, codebook: Codebook, code_ids: dict[str, str]) -> tuple[Codebook, dict, set[str]]:
+    """The codebook without the codes that are cases (a Code with a Case's GUID, as NVivo writes), and their GUIDs."""
+    cases = {norm_guid(c.get("guid")) for c in children(child(root, "Cases"), "Case")}
+    found = {g for g in cases if g in code_ids and not codebook.children(code_ids[g])}
+    if not found:
+        return codebook, code_ids, set()
+    dropped = {code_ids[g] for g in found}
+    kept = {cid: c for cid, c in codebook.codes.items() if cid not in dropped}
+    ids = {g: cid for g, cid in code_ids.items() if g not in found}
+    return Codebook(codes=kept, meta=codebook.meta, path=codebook.path), ids, found
 
 
 def _with_code_notes(codebook: Codebook, codes, code_ids: dict[str, str], notes: dict) -> Codebook:
