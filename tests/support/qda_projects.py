@@ -53,14 +53,19 @@ def _code(key: str, name: str, codable: bool = True, inner: str = "", upper: boo
     return f'<Code guid="{gid(key, upper)}" name={quoteattr(name)} isCodable="{flag}">{inner}</Code>'
 
 
-def qualcoder(path: Path, text: str, selections: list[tuple[int, int, str]], coder: str = "jane") -> Path:
-    """A QualCoder export: selections (start, end, code key) with offsets as given, the slice as name."""
+def qualcoder(path: Path, text: str, selections: list[tuple], coder: str = "jane", units: bool = False) -> Path:
+    """A QualCoder export: selections (start, end, code key[, name]) in characters, the slice as name.
+
+    With `units`, offsets are written in UTF-16 units, as its coding window counts them.
+    """
     user = gid(f"user:{coder}")
     source = gid("qc-source")
     codes = _code("cat", "Market", False, _code("market_dialogue", "Market dialogue") + _code("risk", "Risk"))
     sels = []
     for i, (start, end, key, *shown) in enumerate(selections):
         name = shown[0] if shown else text[start:end]
+        if units:
+            start, end = utf16_offset(text, start), utf16_offset(text, end)
         sels.append(
             f'<PlainTextSelection guid="{gid(f"qc-sel{i}")}" startPosition="{start}" endPosition="{end}" '
             f'name={quoteattr(name)} creatingUser="{user}" creationDateTime="{DATE}">'
@@ -101,10 +106,14 @@ def nvivo(path: Path, text: str, start: int, end: int) -> Path:
 
 
 def atlas(path: Path, text: str, start: int, end: int, name: str | None = None) -> Path:
-    """An ATLAS.ti export: its own user, nested codable codes, upper-case GUIDs, the quotation text as name."""
+    """An ATLAS.ti export: its own user, nested codable codes, upper-case GUIDs, the quotation text as name.
+
+    `start` and `end` are characters; the file counts them in UTF-16 units, as .NET strings do.
+    """
     coder, tool, source = gid("at-user", True), gid("at-tool", True), gid("at-source", True)
     codes = _code("theme", "Theme", True, _code("risk", "Risk", upper=True), upper=True)
     quote = text[start:end] if name is None else name
+    start, end = utf16_offset(text, start), utf16_offset(text, end)
     selection = (
         f'<PlainTextSelection guid="{{{gid("at-sel", True)}}}" name={quoteattr(quote)} startPosition="{start}" '
         f'endPosition="{end}" creatingUser="{coder}" creationDateTime="{DATE}">'
