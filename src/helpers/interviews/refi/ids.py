@@ -12,36 +12,39 @@ from ...core.errors import Collector
 from .parse import child, children, line_of, local, norm_guid
 
 # Kinds whose GUIDs must be unique among themselves (Codes are checked with the codebook).
-SELECTIONS = ("PlainTextSelection", "PictureSelection", "PDFSelection", "AudioSelection", "VideoSelection")
 SOURCES = ("TextSource", "PictureSource", "PDFSource", "AudioSource", "VideoSource")
+KINDS = {
+    "selection": ("PlainTextSelection", "PictureSelection", "PDFSelection", "AudioSelection", "VideoSelection")
+    + ("TranscriptSelection",),
+    "source": SOURCES,
+    **{name.lower(): (name,) for name in ("User", "Coding", "Case", "Variable", "Note", "Set", "Link", "Graph")},
+}
 
 
-def _kind(element) -> str | None:
-    name = local(element.tag)
-    if name in SELECTIONS or name == "TranscriptSelection":
-        return "selection"
-    if name in SOURCES:
-        return "source"
-    if name in ("User", "Coding", "Case", "Variable", "Note", "Set", "Link", "Graph"):
-        return name.lower()
-    return None
-
-
-def _first(seen: dict, key, element, errors: Collector, what: str, shown) -> None:
-    if key in seen:
-        errors.add(line_of(element), local(element.tag), f"each {what} once (first on line {seen[key]})", shown)
-    else:
-        seen[key] = line_of(element)
+def _repeats(elements, key, errors: Collector, what: str) -> None:
+    """A problem for each element whose key (None: skipped) an earlier element already had."""
+    seen: dict = {}
+    for element in elements:
+        value = key(element)
+        if not value:
+            continue
+        if value in seen:
+            first = line_of(seen[value])
+            errors.add(line_of(element), local(element.tag), f"each {what} once (first on line {first})", value)
+        else:
+            seen[value] = element
 
 
 def check_unique(root, errors: Collector) -> None:
     """Add a problem for every GUID repeated within its kind, and every repeated user, source or variable name."""
-    seen: dict[tuple, int | None] = {}
-    for element in root.iter():
-        kind = _kind(element)
-        if kind is None or not element.get("guid"):
-            continue
-        _first(seen, (kind, norm_guid(element.get("guid"))), element, errors, f"{kind} GUID", element.get("guid"))
+    by_tag: dict[str, list] = {}
+    for element in root.iter(*(f"{{*}}{name}" for names in KINDS.values() for name in names)):
+        by_tag.setdefault(element.tag, []).append(element.get("guid"))
+    for kind, names in KINDS.items():
+        guids = [norm_guid(g) for tag, found in by_tag.items() if local(tag) in names for g in found if g]
+        if len(set(guids)) < len(guids):  # only then walk the elements again, for their lines
+            elements = root.iter(*(f"{{*}}{name}" for name in names))
+            _repeats(elements, lambda e: norm_guid(e.get("guid")), errors, f"{kind} GUID")
     sources = child(root, "Sources")
     named = [
         ("user name", children(child(root, "Users"), "User")),
@@ -49,11 +52,7 @@ def check_unique(root, errors: Collector) -> None:
         ("variable name", children(child(root, "Variables"), "Variable")),
     ]
     for what, elements in named:
-        names: dict[tuple, int | None] = {}
-        for element in elements:
-            name = " ".join((element.get("name") or "").split())
-            if name:
-                _first(names, (what, name), element, errors, what, name)
+        _repeats(elements, lambda e: " ".join((e.get("name") or "").split()), errors, what)
 
 
 __all__ = ["check_unique"]

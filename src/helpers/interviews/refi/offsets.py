@@ -31,13 +31,16 @@ class Units:
 
     def __init__(self, text: str):
         self.text = text
-        self.astral = [m.start() for m in _ASTRAL.finditer(text)]  # characters that count two units
+        wide = not text.isascii() and len(text.encode("utf-16-le")) != 2 * len(text)
+        self.astral = [m.start() for m in _ASTRAL.finditer(text)] if wide else []  # characters counting two units
         self.utf16_length = len(text) + len(self.astral)
 
     def to_characters(self, units: int) -> int | None:
         """The character offset at `units` UTF-16 units, or None inside a surrogate pair or past the end."""
         if not 0 <= units <= self.utf16_length:
             return None
+        if not self.astral:
+            return units
         lo, hi = 0, len(self.text)
         while lo < hi:  # the least character offset whose unit offset reaches `units` (it only grows)
             mid = (lo + hi) // 2
@@ -74,6 +77,8 @@ def read_offsets(units: Units, start: int, end: int, stored: list[str]) -> Readi
     text = units.text
     stored = [s for s in stored if s and s.strip()]
     as_chars = Reading(start, end, "characters") if 0 <= start < end <= len(text) else None
+    if not units.astral:
+        return as_chars
     s16, e16 = units.to_characters(start), units.to_characters(end)
     if not stored or (s16, e16) == (start, end):
         return as_chars

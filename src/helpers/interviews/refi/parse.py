@@ -31,13 +31,13 @@ def local(tag) -> str:
 
 
 def children(element, name: str) -> list:
-    """Child elements with local name `name` (none for a missing element)."""
-    return [] if element is None else [c for c in element if local(c.tag) == name]
+    """Child elements with local name `name`, in any or no namespace (none for a missing element)."""
+    return [] if element is None else list(element.iterchildren(f"{{*}}{name}"))
 
 
 def child(element, name: str):
-    found = children(element, name)
-    return found[0] if found else None
+    """The first child element with local name `name`, or None."""
+    return None if element is None else next(element.iterchildren(f"{{*}}{name}"), None)
 
 
 def line_of(element) -> int | None:

@@ -170,8 +170,10 @@ class _Reader:
         start, end = _offset(selection, "startPosition", self.errors), _offset(selection, "endPosition", self.errors)
         if start is None or end is None:
             return
-        description = child(selection, "Description")
-        stored = [selection.get("name") or "", (description.text or "") if description is not None else ""]
+        parts: dict[str, list] = {"Description": [], "Coding": [], "NoteRef": []}
+        for part in selection:  # one pass over the children
+            parts.get(local(part.tag), []).append(part)
+        stored = [selection.get("name") or "", *(d.text or "" for d in parts["Description"][:1])]
         reading = read_offsets(units, start, end, stored)
         if reading is None:
             self._refuse(selection, name, units, start, end)
@@ -182,12 +184,10 @@ class _Reader:
                 f"{start}-{end} counted in {reading.unit}, converted to characters {reading.start}-{reading.end}"
             )
         start, end = reading.start, reading.end
-        memo = "\n".join(
-            self.notes.get(norm_guid(r.get("targetGUID")), ("", ""))[1] for r in children(selection, "NoteRef")
-        )
+        memo = "\n".join(self.notes.get(norm_guid(r.get("targetGUID")), ("", ""))[1] for r in parts["NoteRef"])
         if memo:
             self.memos.append((f"{name} {start}-{end}", selection.get("name") or "", memo))
-        for coding in children(selection, "Coding"):
+        for coding in parts["Coding"]:
             self.coding(coding, name, start, end, memo, self.coder(coding, selection))
 
     def _refuse(self, selection, name: str, units: Units, start: int, end: int) -> None:
