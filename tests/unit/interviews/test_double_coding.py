@@ -70,11 +70,15 @@ def test_export_is_read_whole_by_pyrefiqda(book, documents, two_coders, tmp_path
     )
     project = RefiProject.load(path, extract_dir=str(tmp_path / "x"))
     users = {u.guid: u.name for u in project.users.user}
-    found = set()
+    cases = {c.guid for c in project.cases.case}  # each case is also a code, linked to its text (QualCoder's form)
+    found, linked = set(), set()
     for source in project.sources.text_source:
         for sel in source.plain_text_selection:
             for coding in sel.coding:
                 assert coding.creating_user == sel.creating_user
+                if coding.code_ref.target_guid in cases:
+                    linked.add((source.name, sel.start_position, sel.end_position))
+                    continue
                 found.add(
                     (
                         source.name,
@@ -86,6 +90,7 @@ def test_export_is_read_whole_by_pyrefiqda(book, documents, two_coders, tmp_path
                 )
     expected = {(d, s, e, guid("code", c), u) for d, s, e, c, u, _ in two_coders.itertuples(index=False)}
     assert found == expected
+    assert linked == {(d, 0, len(t)) for d, t in zip(documents["document_id"], documents["text"])}
     assert {s.name for s in project.sets.set} >= {"emerged from the excerpts"}
     assert any(n.plain_text_content == "the market test" for n in project.notes.note)
 
@@ -108,8 +113,10 @@ def test_project_export_of_the_excerpts_keeps_every_coder(tmp_path):
     codings = collect_codings(["report", "rules", "analyst_a"], excerpts, book, CORPUS / "codings")
     path = refi.write_qdpx(book, excerpts, codings, tmp_path / "p.qdpx")
     project = RefiProject.load(path, extract_dir=str(tmp_path / "x"))
-    n = sum(len(sel.coding) for s in project.sources.text_source for sel in s.plain_text_selection)
-    users = {sel.creating_user for s in project.sources.text_source for sel in s.plain_text_selection}
+    cases = {c.guid for c in project.cases.case}
+    selections = [sel for s in project.sources.text_source for sel in s.plain_text_selection]
+    n = sum(c.code_ref.target_guid not in cases for sel in selections for c in sel.coding)
+    users = {sel.creating_user for sel in selections}
     assert n == int((codings["code"] != "").sum()) and len(users) == 3
 
 

@@ -152,6 +152,23 @@ class TestExportForTheTools:
         back = refi.read_qdpx(exported)
         assert back.sources["speaker_role"].tolist() == documents["speaker_role"].tolist()
 
+    def test_each_case_is_linked_to_its_texts_as_qualcoder_reads_it(self, book, documents, segments, tmp_path):
+        same = documents.assign(same_speaker_as=["", "d1"])  # one speaker quoted twice
+        none = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
+        root = _qde(refi.write_qdpx(book, same, none, tmp_path / "p.qdpx", segments=segments))
+        [case] = _all(root, "Case")
+        case_code = [c for c in _all(root, "Code") if c.get("guid") == case.get("guid")]
+        assert case_code and case_code[0].get("isCodable") == "true"  # QualCoder moves its codings to the case
+        linked = {
+            (s.getparent().get("name"), s.get("startPosition"), s.get("endPosition"))
+            for s in _all(root, "PlainTextSelection")
+            for c in s.iter(f"{{{refi.NS_PROJECT}}}CodeRef")
+            if c.get("targetGUID") == case.get("guid")
+        }
+        assert linked == {(d, "0", str(len(t))) for d, t in zip(documents["document_id"], documents["text"])}
+        back = refi.read_qdpx(tmp_path / "p.qdpx")
+        assert back.codebook == book and len(back.segments) == len(segments)  # read as a case, not as a code
+
     def test_offsets_past_an_emoji_round_trip_in_characters(self, segments, exported):
         back = refi.read_qdpx(exported)
         key = ["document_id", "start", "end", "code", "coder"]

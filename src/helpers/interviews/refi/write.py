@@ -92,18 +92,47 @@ def variables(root: ET.Element, attributes: list[str]) -> None:
         ET.SubElement(v, "Description").text = VARIABLES.get(var, f"Document attribute {var}")
 
 
-def cases(root: ET.Element, documents: pd.DataFrame, names: dict[str, str], source_guids=None) -> None:
-    """One case per speaker, linked to the speaker's sources (the variables sit on the sources themselves)."""
+def cases(root: ET.Element, documents: pd.DataFrame, names: dict[str, str], source_guids=None) -> list[tuple]:
+    """One case per speaker, linked to the speaker's sources; returns (case guid, name, documents) for each.
+
+    The variables sit on the sources themselves, so tools read them as document attributes.
+    """
     source_guids = source_guids or {d: guid("source", d) for d in documents["document_id"]}
     speakers = _speakers(documents)
     if not speakers:
-        return
+        return []
     element = ET.SubElement(root, "Cases")
+    made = []
     for first, members in speakers:
-        label = ", ".join(names[m] for m in members)
-        case = ET.SubElement(element, "Case", {"guid": guid("case", first), "name": f"Speaker of {label}"})
+        label = f"Speaker of {', '.join(names[m] for m in members)}"
+        case = ET.SubElement(element, "Case", {"guid": guid("case", first), "name": label})
         for e in members:
             ET.SubElement(case, "SourceRef", {"targetGUID": source_guids[e]})
+        made.append((guid("case", first), label, members))
+    return made
+
+
+def case_codes(codes: ET.Element, made: list[tuple]) -> dict[str, str]:
+    """Each case also as a code of the case's GUID, as NVivo writes and QualCoder reads a case's link to its text.
+
+    Returns {document id: case guid}; each document then gets a whole-text selection coded with it.
+    The workbench's import reads such codes as cases, never as codes.
+    """
+    linked = {}
+    for case_guid, label, members in made:
+        code = ET.SubElement(codes, "Code", {"guid": case_guid, "name": label, "isCodable": "true"})
+        ET.SubElement(code, "Description").text = "A case (one speaker), not a code: it links the case to its texts."
+        linked.update({m: case_guid for m in members})
+    return linked
+
+
+def case_selection(source: ET.Element, doc: str, text: str, case_guid: str, stamp: Stamp) -> None:
+    """The whole text selected and coded with its case's code (QualCoder links a case to a text this way)."""
+    if text:
+        attrs = {"guid": guid("case-selection", doc), "name": text, "startPosition": "0", "endPosition": str(len(text))}
+        selection = ET.SubElement(source, "PlainTextSelection", attrs | stamp.attrs())
+        coding = ET.SubElement(selection, "Coding", {"guid": guid("case-coding", doc)} | stamp.attrs())
+        ET.SubElement(coding, "CodeRef", {"targetGUID": case_guid})
 
 
 def values(holder: ET.Element, row, attributes: list[str]) -> None:
@@ -204,11 +233,12 @@ def project_qde(
     validate_segments(segments, documents, codebook, "segments to export")
     coders = list(dict.fromkeys(list(codings["coder"]) + list(segments["coder"])))
     root, stamp = project_root(name, codebook, coders, _author(codebook, coders))
-    code_elements(ET.SubElement(root, "CodeBook"), codebook, notes=True)
+    book = ET.SubElement(root, "CodeBook")
+    code_elements(book, codebook, notes=True)
     attributes = [v for v in VARIABLES if v in documents]
     variables(root, attributes)
     ids = list(documents["document_id"])
-    cases(root, documents, dict(zip(ids, ids)))
+    linked = case_codes(book.find("Codes"), cases(root, documents, dict(zip(ids, ids))))
     sources = ET.SubElement(root, "Sources")
     files: dict[str, bytes] = {}
     by_doc = dict(tuple(segments.groupby("document_id", sort=False)))
@@ -222,6 +252,8 @@ def project_qde(
             ET.SubElement(source, "Description").text = f"Report section {row['section_number']}"
         if doc in by_doc:
             _selections(source, by_doc[doc], text, stamp)
+        if doc in linked:
+            case_selection(source, doc, text, linked[doc], stamp)
         values(source, row, attributes)
     notes(root, codebook, segments, stamp)
     sets(root, codebook)
