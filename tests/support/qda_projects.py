@@ -36,9 +36,9 @@ def utf16_offset(text: str, characters: int) -> int:
     return len(text[:characters].encode("utf-16-le")) // 2
 
 
-def write_qdpx(path: Path, qde: str, members: dict[str, bytes] | None = None) -> Path:
+def write_qdpx(path: Path, qde: str | bytes, members: dict[str, bytes] | None = None) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("project.qde", qde.encode("utf-8"))
+        archive.writestr("project.qde", qde.encode("utf-8") if isinstance(qde, str) else qde)
         for name, data in (members or {}).items():
             archive.writestr(name, data)
     return path

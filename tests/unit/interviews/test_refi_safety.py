@@ -4,6 +4,7 @@ damage each give one DataError naming the file and what was expected, never a wr
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import zipfile
 
@@ -276,3 +277,69 @@ class TestCoderFiles:
         (tmp_path / "ann.csv").write_text("excerpt_id,code\n", encoding="utf-8")
         (tmp_path / "coders.yaml").write_text("coders: {}\n", encoding="utf-8")
         refi.check_coder_files(tmp_path, ["report", "rules"])
+
+
+class TestMutatedFiles:
+    """Seeded mutations of a real export: every outcome is a result or a DataError, never another exception."""
+
+    PIECES = [
+        b"<",
+        b">",
+        b'"',
+        b"&",
+        b"\x00",
+        b"-1",
+        b"99999999999999999999",
+        b"</Code>",
+        b'<Code guid="x">',
+        b"\xff\xfe",
+    ]
+
+    def _mutate(self, rng, data: bytes) -> bytes:
+        data = bytearray(data)
+        for _ in range(rng.randint(1, 8)):
+            i = rng.randrange(max(len(data), 1))
+            choice = rng.random()
+            if choice < 0.4 and data:
+                data[i] = rng.randrange(256)
+            elif choice < 0.7:
+                del data[i : i + rng.randint(1, 20)]
+            else:
+                data[i:i] = rng.choice(self.PIECES)
+        return bytes(data)
+
+    def test_mutated_projects_and_codebooks(self, tmp_path):
+        import random
+        import time
+
+        book = build_codebook(
+            [
+                Code("theme", "Theme", definition="T.", section=1),
+                Code("group", "Group", parent="theme", definition="G.", codable=False),
+                Code("a", "A", parent="group", definition="A.", keywords=("x",)),
+            ]
+        )
+        documents = pd.DataFrame({"document_id": ["d1", "d2"], "text": ["Hello 😀 world, risk.", "Second text."]})
+        segments = pd.DataFrame(
+            [("d1", 0, 5, "a", "ann", "memo"), ("d2", 3, 9, "a", "bob", "")],
+            columns=["document_id", "start", "end", "code", "coder", "memo"],
+        )
+        none = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
+        original = refi.write_qdpx(book, documents, none, tmp_path / "p.qdpx", segments=segments)
+        with zipfile.ZipFile(original) as archive:
+            members = {name: archive.read(name) for name in archive.namelist()}
+        rng = random.Random(2015)
+        started = time.perf_counter()
+        for k in range(300):
+            path = tmp_path / f"m{k}.qdpx"
+            if k % 3 == 0:
+                path.write_bytes(self._mutate(rng, original.read_bytes()))
+            else:
+                changed = {
+                    n: self._mutate(rng, d) if (n == "project.qde") == (k % 3 == 1) else d for n, d in members.items()
+                }
+                write_qdpx(path, changed.pop("project.qde"), changed)
+            for read in (refi.read_qdpx, refi.read_codebook):
+                with contextlib.suppress(DataError):
+                    read(path)
+        assert time.perf_counter() - started < 60
