@@ -180,7 +180,7 @@ class TestEncodings:
         "data,used",
         [
             (TEXT.encode("utf-8"), None),
-            (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8 (byte-order mark)"),
+            (codecs.BOM_UTF8 + TEXT.encode("utf-8"), None),
             (TEXT.encode("utf-16"), "utf-16 (byte-order mark)"),
             (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16 (byte-order mark)"),
             (TEXT.encode("utf-16-le"), "utf-16-le (no byte-order mark)"),

@@ -162,7 +162,7 @@ class _Reader:
         if member is None:
             return None
         text, encoding = decode_text(self.archive.read(member), self.origin, name)
-        if encoding != "utf-8":
+        if not encoding.startswith("utf-8"):  # a UTF-8 byte-order mark (QualCoder writes one) changes nothing
             self.messages.append(f"source '{name}': text decoded as {encoding}")
         return text
 
