@@ -4,6 +4,7 @@ right (UTF-16 offsets converted and said so), and the workbench's exports carry 
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import replace
 
@@ -218,3 +219,39 @@ class TestACodersExport:
         assert result.codebook_version == "2.1"
         segments = refi.load_project_coding(path, book, corpus)
         assert segments.attrs["missing_documents"] == ["d1"] and segments["document_id"].tolist() == ["d2"]
+
+    def _coder_project(self, book, documents, tmp_path, extra_code=None, drop_ids=False):
+        package = refi.read_qdpx(refi.write_coding_package(book, documents, tmp_path / "package.qdpx"))
+        theirs = book
+        if extra_code is not None:  # the coder adds a code in their tool
+            theirs = build_codebook([*book.codes.values(), extra_code])
+        d2 = package.documents.loc[package.documents["text"] == documents["text"][1], "document_id"].item()
+        rows = [(d2, 0, 5, "a", "dan", "")] + ([(d2, 6, 10, extra_code.id, "dan", "why")] if extra_code else [])
+        segs = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
+        none = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
+        path = refi.write_qdpx(theirs, package.documents, none, tmp_path / "dan.qdpx", segments=segs)
+        if drop_ids:  # a tool that keeps names but not the descriptions' "Code id:" lines
+            with zipfile.ZipFile(path) as archive:
+                members = {n: archive.read(n) for n in archive.namelist()}
+            members["project.qde"] = re.sub(rb"\nCode id: [a-z_0-9]+", b"", members["project.qde"])
+            path.write_bytes(refi.write.zip_members(members))
+        return path, documents.rename(columns={"document_id": "excerpt_id"})
+
+    def test_a_new_code_is_a_proposal_not_an_error(self, book, documents, tmp_path):
+        new = Code("new_idea", "New idea", definition="Something the codebook lacks.")
+        path, corpus = self._coder_project(book, documents, tmp_path, extra_code=new)
+        result = refi.read_project_coding(path, book, corpus)
+        assert result.segments["code"].tolist() == ["a"] and set(result.codings["code"]) <= {"a", ""}
+        assert result.proposals[["code", "name", "segments"]].values.tolist() == [["new_idea", "New idea", 1]]
+        assert result.proposed_segments[["document_id", "start", "end", "memo"]].values.tolist() == [
+            ["d2", 6, 10, "why"]
+        ]
+        assert any("proposes 1 new code" in n for n in result.notes)
+
+    def test_codes_are_matched_by_name_where_a_tool_drops_their_ids(self, book, documents, tmp_path):
+        named = build_codebook([replace(c, name=f"Code {c.id.upper()}") for c in book.codes.values()], meta=book.meta)
+        path, corpus = self._coder_project(named, documents, tmp_path, drop_ids=True)
+        with zipfile.ZipFile(path) as archive:
+            assert b"Code id:" not in archive.read("project.qde")
+        result = refi.read_project_coding(path, named, corpus)
+        assert result.segments["code"].tolist() == ["a"] and result.proposals.empty

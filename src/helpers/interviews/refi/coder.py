@@ -3,8 +3,10 @@
 The project is what the coder's QDA tool exported after coding the coding package. Its sources
 are matched to the corpus's excerpts by name (an excerpt id) or, for the blind package's
 "Document NN" names, by their exact text; a source that matches neither is an error, and so is a
-text changed (offsets mean nothing otherwise). Its codes must be the codebook's and its codings
-one coder's; the coder's name is the file's name. A document of the corpus that the export lacks
+text changed (offsets mean nothing otherwise). Its codes are matched to the codebook's by id (the
+"Code id:" line) or by name; a code the codebook lacks is a proposal for its next version, kept
+apart with its segments, never counted and never refused. The codings must be one coder's; the
+coder's name is the file's name. A document of the corpus that the export lacks
 was not coded by this coder: it is *missing* (listed in `missing`, and absent from `codings`),
 never "read, coded nothing".
 """
@@ -19,13 +21,14 @@ from pathlib import Path
 import pandas as pd
 
 from ...core.errors import Collector, DataError
-from ..codebook import Codebook
+from ..codebook import Codebook, normalise_text
 from ..documents import validate_segments
 from .read import CODING_COLUMNS, read_qdpx
 
 # A coder file's name: the same rule as for coders' CSV files (lower case, digits, underscores).
 CODER_FILE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 CODER_SUFFIXES = (".csv", ".qdpx")
+PROPOSAL_COLUMNS = ["code", "name", "parent", "definition", "memo", "segments"]
 
 
 @dataclass
@@ -43,6 +46,10 @@ class ProjectCoding:
     missing: list[str]
     codebook_version: str | None = None
     notes: list[str] = field(default_factory=list)
+    # Codes the coder added in their tool: proposals for the codebook's next version, with their segments,
+    # kept beside the coding (never counted in agreement) rather than refused.
+    proposals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROPOSAL_COLUMNS))
+    proposed_segments: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _match_sources(project, excerpts: pd.DataFrame, errors: Collector) -> dict[str, str]:
@@ -87,11 +94,19 @@ def read_project_coding(path: Path | str, codebook: Codebook, excerpts: pd.DataF
     users = list(dict.fromkeys(project.segments["coder"]))
     if len(users) > 1:
         errors.add(None, "creatingUser", "the codings of one coder (a coder's own export of the package)", users)
-    for code in sorted(set(project.segments["code"]) - set(codebook.ids())):
-        errors.add(None, "CodeRef", "a code of the workbench's codebook (code the package with its codebook)", code)
     errors.raise_if_any()
     coder = path.stem
-    segments = project.segments.assign(coder=coder, document_id=project.segments["document_id"].map(matched))
+    codes = _match_codes(project.codebook, codebook)
+    mapped = project.segments.assign(
+        coder=coder,
+        document_id=project.segments["document_id"].map(matched),
+        code=[codes.get(c, c) for c in project.segments["code"]],
+    )
+    new = ~mapped["code"].isin(set(codebook.ids()))
+    if len(mapped) and new.all():
+        errors.add(None, "CodeRef", "codings with the codes of the workbench's codebook (code the package)", "none")
+        errors.raise_if_any()
+    segments, proposed = mapped[~new], mapped[new].reset_index(drop=True)
     documents = excerpts.rename(columns={"excerpt_id": "document_id"})
     validate_segments(segments, documents, codebook, str(path))
     present = [e for e in excerpts["excerpt_id"] if e in set(matched.values())]
@@ -101,6 +116,9 @@ def read_project_coding(path: Path | str, codebook: Codebook, excerpts: pd.DataF
         notes.append(
             f"{path.name} lacks {len(missing)} of the corpus's documents, counted as missing: {', '.join(missing)}"
         )
+    proposals = _proposals(project.codebook, codebook, proposed)
+    if len(proposals):
+        notes.append(f"{path.name} proposes {len(proposals)} new code(s), kept apart: {', '.join(proposals['name'])}")
     return ProjectCoding(
         coder,
         segments.reset_index(drop=True),
@@ -108,7 +126,29 @@ def read_project_coding(path: Path | str, codebook: Codebook, excerpts: pd.DataF
         missing,
         project.codebook_version,
         notes,
+        proposals,
+        proposed,
     )
+
+
+def _match_codes(theirs: Codebook, ours: Codebook) -> dict[str, str]:
+    """{their code id: our code id}: by id ("Code id:" in the description), else by name (a tool that drops it)."""
+    names = {normalise_text(c.name).lower(): c.id for c in ours.codes.values()}
+    return {
+        c.id: c.id if c.id in ours else names.get(normalise_text(c.name).lower(), c.id) for c in theirs.codes.values()
+    }
+
+
+def _proposals(theirs: Codebook, ours: Codebook, proposed: pd.DataFrame) -> pd.DataFrame:
+    """The codes of the coder's codebook that the workbench's lacks, with how many segments use each."""
+    uses = proposed["code"].value_counts().to_dict()
+    matched = _match_codes(theirs, ours)
+    rows = [
+        (c.id, c.name, matched.get(c.parent, c.parent) or "", c.definition, c.memo, int(uses.get(c.id, 0)))
+        for c in theirs.codes.values()
+        if matched[c.id] not in ours
+    ]
+    return pd.DataFrame(rows, columns=PROPOSAL_COLUMNS)
 
 
 def _codings(segments: pd.DataFrame, present: Sequence[str], coder: str) -> pd.DataFrame:
