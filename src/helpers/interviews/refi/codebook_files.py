@@ -9,6 +9,7 @@ codebook as a spreadsheet. `load_any_codebook` chooses the reader by the file's 
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -128,7 +129,9 @@ def write_codebook_csv(codebook: Codebook, path: Path | str) -> Path:
             }
         )
     path = Path(path)
-    write_csv(pd.DataFrame(rows, columns=CSV_COLUMNS), path)
+    temporary = path.with_name(f".{path.name}.tmp")  # then an atomic rename: a reader never sees half a file
+    write_csv(pd.DataFrame(rows, columns=CSV_COLUMNS), temporary)
+    os.replace(temporary, path)
     return path
 
 
