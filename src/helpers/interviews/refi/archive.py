@@ -148,7 +148,7 @@ def decode_text(data: bytes, origin, source: str) -> tuple[str, str]:
             pass
     raise _fail(
         origin,
-        f"the text of source '{source}' in UTF-8, UTF-16 or UTF-32 (with a byte-order mark) or Windows-1252",
+        f"the text of {source} in UTF-8, UTF-16 or UTF-32 (with a byte-order mark) or Windows-1252",
         "bytes none of them decodes",
         "TextSource",
     )

@@ -92,7 +92,8 @@ def package_qde(codebook: Codebook, documents: pd.DataFrame, name: str, segmenta
         values(ET.SubElement(sources, "TextSource", attrs | stamp.attrs()), row, attributes)
     empty = pd.DataFrame({"document_id": [], "start": [], "end": [], "coder": [], "memo": []})
     text = instructions(codebook, segmentation)
-    notes(root, Codebook(codes={}), empty, stamp, [(guid("note", f"instructions:{name}"), "Coding instructions", text)])
+    instructions_note = [(guid("note", f"instructions:{name}"), "Coding instructions", text)]
+    notes(root, Codebook(codes={}), empty, stamp, instructions_note, files)
     describe(root, codebook, text.splitlines()[0] + ": see the note 'Coding instructions'.")
     return check(serialise(root), "project"), files
 

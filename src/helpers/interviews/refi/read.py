@@ -77,12 +77,14 @@ def _variables_by_source(root) -> dict[str, dict[str, str]]:
     return by_source
 
 
-def _notes(root) -> dict[str, tuple[str, str]]:
-    """{note guid: (name, text)} of the project's notes."""
+def _notes(root, read_file) -> dict[str, tuple[str, str]]:
+    """{note guid: (name, text)} of the project's notes: embedded, or in the archive (`plainTextPath`)."""
     out = {}
     for note in children(child(root, "Notes"), "Note"):
         content = child(note, "PlainTextContent")
-        out[norm_guid(note.get("guid"))] = (note.get("name") or "", (content.text or "") if content is not None else "")
+        name = note.get("name") or ""
+        text = (content.text or "") if content is not None else read_file(note, f"note '{name}'")
+        out[norm_guid(note.get("guid"))] = (name, text or "")
     return out
 
 
@@ -112,12 +114,12 @@ class _Reader:
         self.archive, self.origin, self.code_ids, self.users = archive, origin, code_ids, users
         self.case_codes = set(cases)  # codings that link a case to its text (NVivo's way), not codings
         self.errors = errors
-        self.notes = _notes(root)
+        self.messages: list[str] = []
+        self.notes = _notes(root, self.member_text)
         self.variables = _variables_by_source(root)
         self.sources: list[dict] = []
         self.segments: list[tuple] = []
         self.memos: list[tuple] = []
-        self.messages: list[str] = []
         default = list(users.values())
         self.default_coder = default[0] if len(default) == 1 else UNKNOWN_CODER
         for source in children(child(root, "Sources"), "TextSource"):
@@ -154,16 +156,20 @@ class _Reader:
         content = child(source, "PlainTextContent")
         if content is not None:
             return content.text or ""
-        target = source.get("plainTextPath") or ""
+        return self.member_text(source, f"source '{name}'")
+
+    def member_text(self, holder, what: str) -> str | None:
+        """The text of the archive member a source's or note's `plainTextPath` names, decoded; None if absent."""
+        target = holder.get("plainTextPath") or ""
         if self.archive is None or not target:
             return None
         tail = target.split("://", 1)[-1].replace("\\", "/").lstrip("/")
         member = self.archive.find(f"sources/{tail}", tail, f"sources/{tail.rsplit('/', 1)[-1]}")
         if member is None:
             return None
-        text, encoding = decode_text(self.archive.read(member), self.origin, name)
+        text, encoding = decode_text(self.archive.read(member), self.origin, what)
         if not encoding.startswith("utf-8"):  # a UTF-8 byte-order mark (QualCoder writes one) changes nothing
-            self.messages.append(f"source '{name}': text decoded as {encoding}")
+            self.messages.append(f"{what}: text decoded as {encoding}")
         return text
 
     def selection(self, selection, name: str, units: Units) -> None:

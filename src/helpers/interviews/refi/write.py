@@ -160,8 +160,12 @@ def _selections(source: ET.Element, segments: pd.DataFrame, text: str, stamp: St
             ET.SubElement(selection, "NoteRef", {"targetGUID": guid("note", f"segment:{key}")})
 
 
-def notes(root: ET.Element, codebook: Codebook, segments: pd.DataFrame, stamp: Stamp, extra=()) -> None:
-    """Code memos, segment memos and any `extra` (guid, name, text) notes, each with its user and date."""
+def notes(root: ET.Element, codebook: Codebook, segments: pd.DataFrame, stamp: Stamp, extra=(), files=None) -> None:
+    """Code memos, segment memos and any `extra` (guid, name, text) notes, each with its user and date.
+
+    With `files` (the archive's members), the `extra` notes are written as `sources/<guid>.txt` files
+    named by `plainTextPath`: QualCoder shows a note as a journal only in that form.
+    """
     found = [(guid("note", f"code:{c.id}"), f"Memo: {c.name}", c.memo, None) for c in codebook.codes.values() if c.memo]
     memos = segments[segments["memo"] != ""].drop_duplicates(["document_id", "start", "end", "coder"])
     for doc, start, end, coder, memo in memos[["document_id", "start", "end", "coder", "memo"]].itertuples(index=False):
@@ -171,9 +175,15 @@ def notes(root: ET.Element, codebook: Codebook, segments: pd.DataFrame, stamp: S
     if not found:
         return
     element = ET.SubElement(root, "Notes")
+    as_files = {g for g, _, _ in extra} if files is not None else set()
     for note_guid, name, text, user in found:
-        note = ET.SubElement(element, "Note", {"guid": note_guid, "name": name} | stamp.attrs(user))
-        ET.SubElement(note, "PlainTextContent").text = text
+        attrs = {"guid": note_guid, "name": name}
+        if note_guid in as_files:
+            files[f"sources/{note_guid}.txt"] = text.encode("utf-8")
+            attrs["plainTextPath"] = f"internal://{note_guid}.txt"
+        note = ET.SubElement(element, "Note", attrs | stamp.attrs(user))
+        if note_guid not in as_files:
+            ET.SubElement(note, "PlainTextContent").text = text
 
 
 def sets(root: ET.Element, codebook: Codebook) -> None:
