@@ -10,7 +10,7 @@ import pytest
 from notebook_runs import run_notebook
 
 from helpers.core import paths
-from helpers.interviews import refiqda
+from helpers.interviews import refi
 
 NOTEBOOK = paths.NOTEBOOKS / "04_interview_coding.ipynb"
 
@@ -99,9 +99,9 @@ def test_tables(out):
 
 
 def test_exports_validate(out):
-    assert refiqda.schema_errors((out / "codebook.qdc").read_bytes(), "codebook") == []
+    assert refi.schema_errors((out / "codebook.qdc").read_bytes(), "codebook") == []
     with zipfile.ZipFile(out / "interview_coding.qdpx") as archive:
-        assert refiqda.schema_errors(archive.read("project.qde"), "project") == []
+        assert refi.schema_errors(archive.read("project.qde"), "project") == []
 
 
 def test_bad_coders_parameter_stops_with_one_line(tmp_path):
@@ -193,7 +193,7 @@ def test_a_two_coder_project_at_character_level(tmp_path):
         columns=["document_id", "start", "end", "code", "coder", "memo"],
     )
     none = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
-    project = refiqda.write_qdpx(book, documents, none, tmp_path / "two.qdpx", segments=segments)
+    project = refi.write_qdpx(book, documents, none, tmp_path / "two.qdpx", segments=segments)
     out = run(tmp_path, qdpx=str(project), unit="character")
     agreement = pd.read_csv(out / "agreement.csv", keep_default_na=False)
     binary = agreement[agreement["statistic"] != "krippendorff_alpha_masi"]
@@ -270,8 +270,8 @@ def test_hostile_coder_names_reach_the_page_escaped(tmp_path):
         columns=["document_id", "start", "end", "code", "coder", "memo"],
     )
     documents = excerpts.rename(columns={"excerpt_id": "document_id"})
-    project = refiqda.write_qdpx(book, documents, none, tmp_path / "hostile.qdpx", segments=segments)
-    refiqda.write_qdpx(
+    project = refi.write_qdpx(book, documents, none, tmp_path / "hostile.qdpx", segments=segments)
+    refi.write_qdpx(
         book,
         documents,
         none,

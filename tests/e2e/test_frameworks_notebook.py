@@ -12,7 +12,7 @@ import pytest
 from notebook_runs import run_notebook
 
 from helpers.core import paths
-from helpers.interviews import refiqda
+from helpers.interviews import refi
 
 NOTEBOOK = paths.NOTEBOOKS / "06_frameworks.ipynb"
 
@@ -135,9 +135,9 @@ def test_shipped_set_covers_every_source_and_places_findings(shipped):
     assert set(placed["strand"]) == {"interviews", "survey"}
     results = pd.read_csv(shipped / "results.csv")
     assert {"items coded", "cohens_kappa", "krippendorff_alpha"} <= set(results["statistic"])
-    assert refiqda.schema_errors((shipped / "codebook.qdc").read_bytes(), "codebook") == []
+    assert refi.schema_errors((shipped / "codebook.qdc").read_bytes(), "codebook") == []
     with zipfile.ZipFile(shipped / "frameworks_coding.qdpx") as archive:
-        assert refiqda.schema_errors(archive.read("project.qde"), "project") == []
+        assert refi.schema_errors(archive.read("project.qde"), "project") == []
 
 
 def test_small_set_is_reported_as_itself(small):

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from helpers.core import paths
-from helpers.interviews import refiqda
+from helpers.interviews import refi
 
 DOC = paths.ROOT / "docs" / "interviews.md"
 BLOCK = re.compile(r"^( *)```(\w+)\n(.*?)^\1```$", re.S | re.M)
@@ -128,7 +128,7 @@ def test_a_second_coder_three_ways_then_a_second_build(project):
     (study / "codings" / "cy.csv").write_text(quotes, encoding="utf-8")
     (offsets,) = [b for b in blocks("csv") if b.startswith("document_id,start,end")]
     (study / "segments.csv").write_text(offsets, encoding="utf-8")
-    package = refiqda.read_qdpx(reports / "coding_package.qdpx")  # what the build handed out
+    package = refi.read_qdpx(reports / "coding_package.qdpx")  # what the build handed out
     texts = dict(zip(package.sources["excerpt_id"], package.sources["text"]))
     words = "Nobody here had run a market analysis before."
     start = texts["int01"].index(words)
@@ -137,7 +137,7 @@ def test_a_second_coder_three_ways_then_a_second_build(project):
         columns=["document_id", "start", "end", "code", "coder", "memo"],
     )
     none = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
-    refiqda.write_qdpx(package.codebook, package.sources, none, study / "codings" / "dee.qdpx", segments=coded)
+    refi.write_qdpx(package.codebook, package.sources, none, study / "codings" / "dee.qdpx", segments=coded)
     described = yaml.safe_load((study / "codings" / "coders.yaml").read_text(encoding="utf-8"))
     for name in ["cy", "dee", "eve"]:
         described["coders"][name] = {**described["coders"]["ann"], "label": f"Example coder {name}"}

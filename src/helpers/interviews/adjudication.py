@@ -197,8 +197,8 @@ def _atomic(out: Path, write) -> Path:
 
 def write_consensus(project_path, first: str, second: str, adjudication, out) -> Path:
     """Read a project holding both coders, apply the adjudication file, write a project of the consensus coder."""
-    from .qdpx_export import write_qdpx
-    from .qdpx_import import read_qdpx
+    from .refi.read import read_qdpx
+    from .refi.write import write_qdpx
 
     project_path, adjudication, out = Path(project_path), Path(adjudication), Path(out)
     project = read_qdpx(project_path)

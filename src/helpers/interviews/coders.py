@@ -207,7 +207,7 @@ def collect_codings(
         elif coder == RULES:
             frames.append(rule_coder(excerpts, codebook))
         elif (Path(codings_dir) / f"{coder}.qdpx").is_file():
-            from .imported import load_project_coding  # the REFI-QDA reader builds on this module
+            from .refi.coder import load_project_coding  # the REFI-QDA reader builds on this module
 
             segments = load_project_coding(Path(codings_dir) / f"{coder}.qdpx", codebook, excerpts)
             frames.append(segments_as_codings(segments, excerpts["excerpt_id"], coder))

@@ -30,9 +30,9 @@ from .codebook import (
 from .coders import REPORT, RULES, check_coders, collect_codings, human_coders
 from .corpus import load_excerpts, with_speakers
 from .documents import ADD_A_SECOND_CODER, codings_to_segments, excerpt_documents, load_corpus_folder, segments_to_codings
-from .imported import load_project_coding
 from .profile import undescribed_coder
-from .qdpx_import import read_qdpx
+from .refi.coder import load_project_coding
+from .refi.read import read_qdpx
 
 UNITS = ["excerpt", "character"]
 FLAGS = ["human", "independent", "authored_codebook", "derived"]

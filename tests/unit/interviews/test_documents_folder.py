@@ -10,7 +10,7 @@ import pytest
 
 from helpers.core import paths
 from helpers.core.errors import DataError
-from helpers.interviews import refiqda
+from helpers.interviews import refi
 from helpers.interviews.codebook import load_codebook
 from helpers.interviews.documents import load_corpus_folder
 
@@ -68,7 +68,7 @@ def test_a_coders_export_from_a_qda_tool_is_one_more_coder(folder, book):
     )
     excerpts = documents.rename(columns={"document_id": "excerpt_id"})
     none = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
-    refiqda.write_qdpx(book, excerpts, none, folder / "codings" / "dee.qdpx", segments=segments)
+    refi.write_qdpx(book, excerpts, none, folder / "codings" / "dee.qdpx", segments=segments)
     again = load_corpus_folder(folder, book)
     assert again.origins["dee"] == "codings/dee.qdpx"
     dee = again.segments[again.segments["coder"] == "dee"]
@@ -79,7 +79,7 @@ def test_an_export_whose_texts_differ_from_the_transcripts_is_refused(folder, bo
     documents = load_corpus_folder(folder, book).documents
     excerpts = documents.rename(columns={"document_id": "excerpt_id"}).assign(text=lambda f: f["text"] + " (edited)")
     none = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
-    refiqda.write_qdpx(book, excerpts, none, folder / "codings" / "dee.qdpx")
+    refi.write_qdpx(book, excerpts, none, folder / "codings" / "dee.qdpx")
     with pytest.raises(DataError, match="unchanged"):
         load_corpus_folder(folder, book)
 

@@ -14,7 +14,7 @@ from pyrefiqda import RefiProject
 
 from helpers.core import paths
 from helpers.core.errors import DataError
-from helpers.interviews import load_excerpts, refiqda
+from helpers.interviews import load_excerpts, refi
 from helpers.interviews.adjudication import (
     CONSENSUS,
     consensus,
@@ -25,7 +25,7 @@ from helpers.interviews.adjudication import (
 from helpers.interviews.codebook import load_codebook
 from helpers.interviews.coders import collect_codings
 from helpers.interviews.documents import SEGMENT_COLUMNS
-from helpers.interviews.qdaxml import guid
+from helpers.interviews.refi.schema import guid
 from helpers.interviews.segments import character_agreement
 
 CORPUS = paths.LOCAL_PARTNERSHIPS_2015
@@ -67,7 +67,7 @@ def two_coders():
 
 
 def test_export_is_read_whole_by_pyrefiqda(book, documents, two_coders, tmp_path):
-    path = refiqda.write_qdpx(
+    path = refi.write_qdpx(
         book,
         documents,
         two_coders.iloc[0:0][["coder"]].assign(excerpt_id="", code=""),
@@ -76,11 +76,15 @@ def test_export_is_read_whole_by_pyrefiqda(book, documents, two_coders, tmp_path
     )
     project = RefiProject.load(path, extract_dir=str(tmp_path / "x"))
     users = {u.guid: u.name for u in project.users.user}
-    found = set()
+    cases = {c.guid for c in project.cases.case}  # each case is also a code, linked to its text (QualCoder's form)
+    found, linked = set(), set()
     for source in project.sources.text_source:
         for sel in source.plain_text_selection:
             for coding in sel.coding:
                 assert coding.creating_user == sel.creating_user
+                if coding.code_ref.target_guid in cases:
+                    linked.add((source.name, sel.start_position, sel.end_position))
+                    continue
                 found.add(
                     (
                         source.name,
@@ -92,14 +96,15 @@ def test_export_is_read_whole_by_pyrefiqda(book, documents, two_coders, tmp_path
                 )
     expected = {(d, s, e, guid("code", c), u) for d, s, e, c, u, _ in two_coders.itertuples(index=False)}
     assert found == expected
+    assert linked == {(d, 0, len(t)) for d, t in zip(documents["document_id"], documents["text"])}
     assert {s.name for s in project.sets.set} >= {"emerged from the excerpts"}
     assert any(n.plain_text_content == "the market test" for n in project.notes.note)
 
 
 def test_export_then_import_gives_the_same_segments(book, documents, two_coders, tmp_path):
     empty = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
-    path = refiqda.write_qdpx(book, documents, empty, tmp_path / "p.qdpx", segments=two_coders)
-    back = refiqda.read_qdpx(path)
+    path = refi.write_qdpx(book, documents, empty, tmp_path / "p.qdpx", segments=two_coders)
+    back = refi.read_qdpx(path)
     key = ["document_id", "start", "end", "code", "coder"]
     assert (
         back.segments.sort_values(key)[SEGMENT_COLUMNS].values.tolist() == two_coders.sort_values(key).values.tolist()
@@ -112,25 +117,27 @@ def test_project_export_of_the_excerpts_keeps_every_coder(tmp_path):
     excerpts = load_excerpts(CORPUS)
     book = load_codebook(CORPUS / "codebook.yaml", excerpts["excerpt_id"])
     codings = collect_codings(["report", "rules", "codebook_author"], excerpts, book, CORPUS / "codings")
-    path = refiqda.write_qdpx(book, excerpts, codings, tmp_path / "p.qdpx")
+    path = refi.write_qdpx(book, excerpts, codings, tmp_path / "p.qdpx")
     project = RefiProject.load(path, extract_dir=str(tmp_path / "x"))
-    n = sum(len(sel.coding) for s in project.sources.text_source for sel in s.plain_text_selection)
-    users = {sel.creating_user for s in project.sources.text_source for sel in s.plain_text_selection}
+    cases = {c.guid for c in project.cases.case}
+    selections = [sel for s in project.sources.text_source for sel in s.plain_text_selection]
+    n = sum(c.code_ref.target_guid not in cases for sel in selections for c in sel.coding)
+    users = {sel.creating_user for sel in selections}
     assert n == int((codings["code"] != "").sum()) and len(users) == 3
 
 
 def test_blind_double_coding_round_trip(book, documents, two_coders, tmp_path):
-    package = refiqda.write_coding_package(book, documents, tmp_path / "package.qdpx")
+    package = refi.write_coding_package(book, documents, tmp_path / "package.qdpx")
     with zipfile.ZipFile(package) as archive:
         qde = archive.read("project.qde")
     assert b"<Coding " not in qde and b"<PlainTextSelection" not in qde
-    assert refiqda.schema_errors(qde, "project") == []
+    assert refi.schema_errors(qde, "project") == []
     # The second coder codes the package in their tool; the test builds what the tool would save.
     first = two_coders[two_coders["coder"] == "ann"]
     second = two_coders[two_coders["coder"] == "bob"]
     empty = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
-    theirs = refiqda.write_qdpx(book, documents, empty, tmp_path / "bob.qdpx", segments=second)
-    imported = refiqda.read_qdpx(theirs)
+    theirs = refi.write_qdpx(book, documents, empty, tmp_path / "bob.qdpx", segments=second)
+    imported = refi.read_qdpx(theirs)
     assert set(imported.segments["coder"]) == {"bob"}
     both = pd.concat([first, imported.segments], ignore_index=True)
     table = disagreements(both, documents, "ann", "bob")
@@ -240,7 +247,7 @@ def test_import_is_strict_about_what_gives_wrong_numbers(tmp_path, start, end, c
         f'endPosition="{end}">{CODING.format(code=code)}</PlainTextSelection>'
     )
     with pytest.raises(DataError, match=expected) as err:
-        refiqda.read_qdpx(_project(tmp_path, selection))
+        refi.read_qdpx(_project(tmp_path, selection))
     assert err.value.first.line is not None
 
 
@@ -254,7 +261,7 @@ def test_import_takes_the_coder_from_the_selection(tmp_path):
     path.write_text(
         path.read_text().replace("<CodeBook>", f'<Users><User guid="{{{user}}}" name="Ann"/></Users><CodeBook>')
     )
-    project = refiqda.read_qdpx(path)
+    project = refi.read_qdpx(path)
     assert project.segments[["document_id", "start", "end", "coder"]].values.tolist() == [["doc", 2, 5, "Ann"]]
 
 
@@ -269,13 +276,14 @@ def test_a_second_coders_project_in_the_codings_folder_joins_the_corpus(tmp_path
     shutil.copytree(CORPUS, corpus)
     excerpts = load_excerpts(corpus)
     book = load_codebook(corpus / "codebook.yaml")
-    package = refiqda.write_coding_package(book, excerpts, tmp_path / "package.qdpx")
-    sources = refiqda.read_qdpx(package).documents
-    lp02 = sources.loc[sources["document_id"] == "LP02", "text"].item()
+    package = refi.write_coding_package(book, excerpts, tmp_path / "package.qdpx")
+    sources = refi.read_qdpx(package).documents
+    lp02 = excerpts.loc[excerpts["excerpt_id"] == "LP02", "text"].item()
+    blind_name = sources.loc[sources["text"] == lp02, "document_id"].item()  # the package names no excerpt
     start = lp02.index("improve outcomes")
-    bob = segs([("LP02", start, start + len("improve outcomes"), "outcomes_focus", "Bob Smith")])
+    bob = segs([(blind_name, start, start + len("improve outcomes"), "outcomes_focus", "Bob Smith")])
     empty = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
-    refiqda.write_qdpx(book, sources, empty, corpus / "codings" / "bob.qdpx", segments=bob)
+    refi.write_qdpx(book, sources, empty, corpus / "codings" / "bob.qdpx", segments=bob)
     study = load_study(corpus, corpus / "codebook.yaml", ["codebook_author", "bob"], unit="character")
     mine = study.segments[study.segments["coder"] == "bob"]
     assert mine[["document_id", "start", "end", "code"]].values.tolist() == [
@@ -286,13 +294,13 @@ def test_a_second_coders_project_in_the_codings_folder_joins_the_corpus(tmp_path
     assert (described["human"], described["independent"]) == ("unknown", "unknown")
     assert "codings/bob.qdpx" in described["made_by"]
     # Both coders in one project, the disagreements decided, a consensus coder written by the command.
-    both = refiqda.write_qdpx(book, excerpts, empty, tmp_path / "both.qdpx", segments=study.segments)
+    both = refi.write_qdpx(book, excerpts, empty, tmp_path / "both.qdpx", segments=study.segments)
     table = disagreements(study.segments, study.documents, "codebook_author", "bob")
     rows = [(s, "keep-second", "") for s in table["segment"]]
     adjudication(tmp_path / "adj.csv", rows, first="codebook_author", second="bob")
     assert main([str(both), "codebook_author", "bob", str(tmp_path / "adj.csv"), str(tmp_path / "consensus.qdpx")]) == 0
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
-    agreed = refiqda.read_qdpx(tmp_path / "consensus.qdpx").segments
+    agreed = refi.read_qdpx(tmp_path / "consensus.qdpx").segments
     assert set(agreed["coder"]) == {CONSENSUS}
     assert ["LP02", start, start + 16, "outcomes_focus"] in agreed[
         ["document_id", "start", "end", "code"]
@@ -314,7 +322,7 @@ def test_a_project_whose_texts_differ_from_the_corpus_is_refused(tmp_path):
     book = load_codebook(corpus / "codebook.yaml")
     changed = excerpts.assign(text=excerpts["text"].str.replace("commissioning", "Commissioning"))
     empty = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
-    refiqda.write_qdpx(
+    refi.write_qdpx(
         book, changed, empty, corpus / "codings" / "bob.qdpx", segments=segs([("LP01", 0, 3, "outcomes_focus", "b")])
     )
     with pytest.raises(DataError, match="unchanged"):
@@ -331,7 +339,7 @@ def test_a_code_note_from_another_tool_becomes_the_code_memo(tmp_path):
         "<PlainTextContent>Kept broad.</PlainTextContent></Note></Notes>",
     )
     path.write_text(text)
-    assert refiqda.read_qdpx(path).codebook["one"].memo == "Kept broad."
+    assert refi.read_qdpx(path).codebook["one"].memo == "Kept broad."
 
 
 def test_a_coder_missing_from_the_users_is_an_error(tmp_path):
@@ -340,7 +348,7 @@ def test_a_coder_missing_from_the_users_is_an_error(tmp_path):
         f'creatingUser="77777777-7777-7777-7777-777777777777">{CODING.format(code=GOOD_CODE)}</PlainTextSelection>'
     )
     with pytest.raises(DataError, match="a user listed under the project's Users") as err:
-        refiqda.read_qdpx(_project(tmp_path, selection))
+        refi.read_qdpx(_project(tmp_path, selection))
     assert err.value.first.line is not None
 
 
@@ -348,7 +356,7 @@ def test_a_coder_missing_from_the_users_is_an_error(tmp_path):
 def two_coder_project(book, documents, two_coders, tmp_path):
     """A project holding ann's and bob's segments, and an adjudication file deciding every disagreement keep-first."""
     empty = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
-    project = refiqda.write_qdpx(book, documents, empty, tmp_path / "both.qdpx", segments=two_coders)
+    project = refi.write_qdpx(book, documents, empty, tmp_path / "both.qdpx", segments=two_coders)
     table = disagreements(two_coders, documents, "ann", "bob")
     adj = adjudication(tmp_path / "adj.csv", [(s, "keep-first", "") for s in table["segment"]])
     return project, adj
@@ -387,7 +395,7 @@ def test_the_command_never_overwrites_its_input(two_coder_project, tmp_path, cap
         assert "never overwrites its input" in capsys.readouterr().err
     assert project.read_bytes() == before
     assert main([str(project), "ann", "bob", str(adj), str(tmp_path / "consensus.qdpx")]) == 0
-    assert set(refiqda.read_qdpx(tmp_path / "consensus.qdpx").segments["coder"]) == {CONSENSUS}
+    assert set(refi.read_qdpx(tmp_path / "consensus.qdpx").segments["coder"]) == {CONSENSUS}
 
 
 def test_a_consensus_coder_is_described_as_derived():

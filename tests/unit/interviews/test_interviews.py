@@ -175,15 +175,15 @@ class TestSpeakers:
     def test_the_project_export_makes_a_case_only_for_a_known_speaker(self, tmp_path):
         import zipfile
 
-        from helpers.interviews import refiqda
+        from helpers.interviews import refi
         from helpers.interviews.codebook import load_codebook
         from helpers.interviews.corpus import with_speakers
 
         excerpts = with_speakers(CORPUS, load_excerpts(CORPUS))
         book = load_codebook(CORPUS / "codebook.yaml")
         none = pd.DataFrame(columns=["coder", "excerpt_id", "code"])
-        with zipfile.ZipFile(refiqda.write_qdpx(book, excerpts, none, tmp_path / "p.qdpx")) as archive:
+        with zipfile.ZipFile(refi.write_qdpx(book, excerpts, none, tmp_path / "p.qdpx")) as archive:
             qde = archive.read("project.qde")
         assert qde.count(b"<Case ") == 2
-        back = refiqda.read_qdpx(tmp_path / "p.qdpx")
+        back = refi.read_qdpx(tmp_path / "p.qdpx")
         assert back.sources["authority_type"].tolist() == excerpts["authority_type"].tolist()

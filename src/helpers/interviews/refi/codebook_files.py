@@ -1,94 +1,82 @@
-"""Exchange with QDA tools (NVivo, ATLAS.ti, MAXQDA, QualCoder) through REFI-QDA (QDA-XML 1.0).
+"""Codebook files: a REFI-QDA `.qdc` (or the codebook inside a project), a CSV spreadsheet, or the YAML.
 
-Export strictly, import leniently:
-
-- `codebook_qdc(codebook)` / `write_qdc` give a `.qdc` codebook; `project_qde(...)` / `write_qdpx`
-  a `.qdpx` project (a zip: `project.qde` plus one `sources/<guid>.txt` per excerpt) with the
-  codebook, the excerpts as text sources, one case per speaker with the variables
-  `speaker_role` and `authority_type`, and every coding (an excerpt-long selection) with its
-  coder as `creatingUser`. Both are validated against the REFI schemas in `schemas/` before
-  they are written; an invalid export is a bug and raises.
-- GUIDs are uuid5 of the ids, and there are no dates, so the same input gives byte-identical
-  files.
-- `read_codebook(path)` reads a codebook from a `.qdc`, `.qde` or `.qdpx` written by any tool:
-  any or no namespace, nested codes, upper-case or braced GUIDs, missing descriptions.
-  `read_qdpx(path)` also gives the sources and codings. `read_codebook_csv` reads a codebook
-  kept as a spreadsheet; `write_codebook_csv` writes one.
-
-QDA-XML holds a code's name, colour, codability and one free-text description. The workbench
-writes its other fields into that description as readable "Key: value" lines after the
-definition, and reads them back, so a round trip gives the same codebook. Codes from other
-tools get an id made from their name. A coder's "read, applied no code" has no place in
-QDA-XML: on import every user counts as having read the sources they coded.
+`codebook_qdc` / `write_qdc` write a validated `.qdc`; `read_codebook` reads one written by any
+tool (any or no namespace, nested codes, upper-case or braced GUIDs, missing descriptions), or
+the codebook inside a `.qde` / `.qdpx`. `read_codebook_csv` / `write_codebook_csv` keep a
+codebook as a spreadsheet. `load_any_codebook` chooses the reader by the file's suffix, so a
+`.qdc` is always read as QDA-XML and never as YAML.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pandas as pd
 
-from ..core.csvout import write_csv
-from ..core.errors import Collector, DataError
-from ..core.sourced_csv import LINE, read_csv_lines
-from .codebook import Code, Codebook, build_codebook, normalise_text
-from .qdaxml import (
-    NS_CODEBOOK,
-    NS_PROJECT,
-    ORIGIN,
-    SCHEMAS,
-    _check,
-    _child,
-    _children,
-    _codebook_from_codes,
-    _codes,
-    _local,
-    _project_root,
-    _serialise,
-    guid,
-    line_of,
-    schema_errors,
-    slug,
-)
-from .qdpx_export import project_qde, write_coding_package, write_qdpx
-from .qdpx_import import QdaProject, read_qdpx
+from ...core.csvout import write_csv
+from ...core.errors import Collector, DataError
+from ...core.sourced_csv import LINE, read_csv_lines
+from ..codebook import Code, Codebook, build_codebook, load_codebook, normalise_text
+from .archive import open_project
+from .codes import code_elements, codebook_from_codes, slug
+from .parse import child, children, line_of, local
+from .schema import NS_CODEBOOK, ORIGIN, check, serialise, write_atomic
+
+QDA_SUFFIXES = (".qdc", ".qde", ".qdpx")
+YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def codebook_qdc(codebook: Codebook) -> bytes:
     """The codebook as a validated `.qdc` document."""
     root = ET.Element("CodeBook", {"xmlns": NS_CODEBOOK, "origin": ORIGIN})
-    _codes(root, codebook)
-    return _check(_serialise(root), "codebook")
+    code_elements(root, codebook)
+    return check(serialise(root), "codebook")
 
 
 def write_qdc(codebook: Codebook, path: Path | str) -> Path:
-    path = Path(path)
-    path.write_bytes(codebook_qdc(codebook))
-    return path
+    return write_atomic(Path(path), codebook_qdc(codebook))
 
 
 def read_codebook(path: Path | str) -> Codebook:
     """A codebook from a `.qdc`, or the codebook inside a `.qde` / `.qdpx` project, read leniently."""
     path = Path(path)
-    root, archive = _project_root(path)
+    root, archive = open_project(path)
     if archive is not None:
         archive.close()
-    if _local(root.tag) == "CodeBook":
-        codes = _child(root, "Codes")
-    elif _local(root.tag) == "Project":
-        book = _child(root, "CodeBook")
-        codes = _child(book, "Codes") if book is not None else None
+    errors = Collector(path)
+    if local(root.tag) == "CodeBook":
+        codes = child(root, "Codes")
+    elif local(root.tag) == "Project":
+        book = child(root, "CodeBook")
+        codes = child(book, "Codes") if book is not None else None
     else:
-        errors = Collector(path)
-        errors.add(None, None, "a QDA-XML CodeBook or Project document", _local(root.tag))
+        errors.add(line_of(root), None, "a QDA-XML CodeBook or Project document", local(root.tag))
         errors.raise_if_any()
-    if not _children(codes, "Code"):
-        errors = Collector(path)
+    if not children(codes, "Code"):
         errors.add(line_of(codes if codes is not None else root), "Codes", "at least one Code in the codebook", "none")
         errors.raise_if_any()
-    return _codebook_from_codes(codes, str(path))[0]
+    return codebook_from_codes(codes, str(path))[0]
+
+
+def load_any_codebook(path: Path | str, excerpt_ids=None) -> Codebook:
+    """A codebook by its suffix: `.qdc`/`.qde`/`.qdpx` as QDA-XML, `.csv` as a spreadsheet, `.yaml` as YAML.
+
+    A YAML file named `.qdc` fails as what it claims to be (not well-formed QDA-XML), naming the line.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in QDA_SUFFIXES:
+        return read_codebook(path)
+    if suffix == ".csv":
+        return read_codebook_csv(path)
+    if suffix in YAML_SUFFIXES:
+        return load_codebook(path, excerpt_ids)
+    errors = Collector(path)
+    errors.add(None, None, "a codebook file named .yaml, .yml, .qdc, .qde, .qdpx or .csv", path.suffix or "no suffix")
+    raise DataError(errors.problems)
 
 
 # ---------------------------------------------------------------------------- CSV codebooks
@@ -141,7 +129,9 @@ def write_codebook_csv(codebook: Codebook, path: Path | str) -> Path:
             }
         )
     path = Path(path)
-    write_csv(pd.DataFrame(rows, columns=CSV_COLUMNS), path)
+    temporary = path.with_name(f".{path.name}.tmp")  # then an atomic rename: a reader never sees half a file
+    write_csv(pd.DataFrame(rows, columns=CSV_COLUMNS), temporary)
+    os.replace(temporary, path)
     return path
 
 
@@ -209,20 +199,10 @@ def read_codebook_csv(path: Path | str) -> Codebook:
 
 
 __all__ = [
-    "NS_CODEBOOK",
-    "NS_PROJECT",
-    "SCHEMAS",
-    "DataError",
-    "QdaProject",
     "codebook_qdc",
-    "guid",
-    "project_qde",
+    "load_any_codebook",
     "read_codebook",
     "read_codebook_csv",
-    "read_qdpx",
-    "write_coding_package",
-    "schema_errors",
     "write_codebook_csv",
     "write_qdc",
-    "write_qdpx",
 ]
