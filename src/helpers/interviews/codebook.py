@@ -190,10 +190,10 @@ class Codebook:
 def codebook_parameter(name: str, value) -> Path:
     """Check a notebook parameter naming a codebook file (relative to the project root)."""
     if not isinstance(value, (str, Path)) or not str(value).strip():
-        raise ParameterError(name, value, "the path of a codebook .yaml file")
+        raise ParameterError(name, value, "the path of a codebook file (.yaml, or a REFI-QDA .qdc, or .csv)")
     path = resolve(value)
     if not path.is_file():
-        raise ParameterError(name, shown(path), "an existing codebook .yaml file")
+        raise ParameterError(name, shown(path), "an existing codebook file (.yaml, .qdc or .csv)")
     return path
 
 

@@ -131,6 +131,9 @@ def human_coders(codings_dir: Path | str) -> list[str]:
     folder = Path(codings_dir)
     if not folder.is_dir():
         return []
+    from .refi.coder import check_coder_files  # the REFI-QDA reader builds on this module
+
+    check_coder_files(folder, (REPORT, RULES))  # a file no coder name can reach is refused, never ignored
     return sorted({p.stem for p in folder.iterdir() if p.suffix.lower() in (".csv", ".qdpx")})
 
 
@@ -207,23 +210,13 @@ def collect_codings(
         elif coder == RULES:
             frames.append(rule_coder(excerpts, codebook))
         elif (Path(codings_dir) / f"{coder}.qdpx").is_file():
-            from .refi.coder import load_project_coding  # the REFI-QDA reader builds on this module
+            from .refi.coder import read_project_coding  # the REFI-QDA reader builds on this module
 
-            segments = load_project_coding(Path(codings_dir) / f"{coder}.qdpx", codebook, excerpts)
-            frames.append(segments_as_codings(segments, excerpts["excerpt_id"], coder))
+            # Documents the export lacks get no row at all (not read), never an empty one (read, coded nothing).
+            frames.append(read_project_coding(Path(codings_dir) / f"{coder}.qdpx", codebook, excerpts).codings)
         else:
             frames.append(load_human_coding(Path(codings_dir) / f"{coder}.csv", codebook, excerpts["excerpt_id"]))
     return pd.concat(frames, ignore_index=True) if frames else empty_codings()
-
-
-def segments_as_codings(segments: pd.DataFrame, excerpt_ids: Sequence[str], coder: str) -> pd.DataFrame:
-    """One coder's segments as excerpt codings; the coder read every excerpt (a coding package holds them all)."""
-    by_excerpt = segments.groupby("document_id", sort=False)["code"].agg(lambda c: list(dict.fromkeys(c))).to_dict()
-    rows = []
-    for excerpt_id in excerpt_ids:
-        codes = by_excerpt.get(excerpt_id) or [""]
-        rows.extend((coder, excerpt_id, code) for code in codes)
-    return _frame(rows)
 
 
 def coverage(codings: pd.DataFrame) -> dict[str, set[str]]:

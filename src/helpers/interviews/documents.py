@@ -243,8 +243,8 @@ def coding_files(folder: Path) -> list[Path]:
 def _coding_file(path: Path, documents: pd.DataFrame, codebook: Codebook | None) -> pd.DataFrame:
     """One coder's file as segments, validated against the transcripts and the codebook."""
     if path.suffix.lower() == ".qdpx":
-        from .imported import load_project_coding  # the REFI-QDA reader builds on this module
-        from .qdpx_import import read_qdpx
+        from .refi.coder import load_project_coding  # the REFI-QDA reader builds on this module
+        from .refi.read import read_qdpx
 
         excerpts = documents.rename(columns={"document_id": "excerpt_id"})
         book = codebook if codebook is not None else read_qdpx(path).codebook  # no codebook: the project's own

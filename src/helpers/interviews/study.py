@@ -24,13 +24,19 @@ from .codebook import (
     check_example_quotes,
     check_list_links,
     codebook_parameter,
-    load_codebook,
     load_report_lists,
 )
 from .coders import REPORT, RULES, check_coders, collect_codings, human_coders
 from .corpus import load_excerpts, with_speakers
-from .documents import ADD_A_SECOND_CODER, codings_to_segments, excerpt_documents, load_corpus_folder, segments_to_codings
+from .documents import (
+    ADD_A_SECOND_CODER,
+    codings_to_segments,
+    excerpt_documents,
+    load_corpus_folder,
+    segments_to_codings,
+)
 from .profile import undescribed_coder
+from .refi.codebook_files import load_any_codebook
 from .refi.coder import load_project_coding
 from .refi.read import read_qdpx
 
@@ -201,7 +207,7 @@ def load_study(corpus_dir, codebook, coders, qdpx=None, unit: str = "excerpt") -
     if not (corpus_path / "excerpts.csv").is_file():
         return _folder_study(corpus_path, codebook, coders, known)
     excerpts = load_excerpts(corpus_path)
-    book = load_codebook(codebook_parameter("codebook", codebook), excerpts["excerpt_id"])
+    book = load_any_codebook(codebook_parameter("codebook", codebook), excerpts["excerpt_id"])
     lists = load_report_lists(corpus_path / "report_lists.csv")
     check_list_links(book, lists)
     check_example_quotes(book, excerpts)
@@ -221,7 +227,7 @@ def load_study(corpus_dir, codebook, coders, qdpx=None, unit: str = "excerpt") -
 
 def _folder_study(corpus_path: Path, codebook, coders, known: dict) -> Study:
     """A researcher's folder of transcripts with `segments.csv`: its coders, and the rule coder if asked for."""
-    book = load_codebook(codebook_parameter("codebook", codebook))
+    book = load_any_codebook(codebook_parameter("codebook", codebook))
     corpus = load_corpus_folder(corpus_path, book)
     names = check_coders("coders", coders, [RULES, *corpus.coders()], ADD_A_SECOND_CODER)
     documents = corpus.documents.copy()

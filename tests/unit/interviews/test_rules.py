@@ -225,7 +225,6 @@ def test_the_frameworks_codebook_codes_its_items_as_python_re_does():
     book = load_codebook(paths.RAW / "frameworks" / "codebook.yaml")
     rules = [(c.id, keyword_rx(k)) for c in book.codes.values() for k in c.keywords]
     rules += [(c.id, re.compile(r"(?<!\w)(?:" + p + ")")) for c in book.codes.values() for p in c.patterns]
-    assert any("(?!" in p for c in book.codes.values() for p in c.patterns)
     items = pd.read_csv(paths.RAW / "frameworks" / "items.csv", dtype=str, keep_default_na=False)
     texts = [*items["text"], *items["label"]]
     for text, codes in zip(texts, RuleCoder(book).code_texts(texts)):
