@@ -172,3 +172,19 @@ def test_passages_are_the_documents_paragraphs(document):
     assert mine.equals(expected), f"passages.csv does not match the paragraphs of {document}"
     for start, end in zip(mine["start"].astype(int), mine["end"].astype(int)):
         assert text[start:end].strip() == text[start:end] and "\n\n" not in text[start:end]
+
+
+def test_the_recorded_passage_codes_are_the_rule_coders_reading_of_the_documents() -> None:
+    """passage_codes.csv is what `python -m helpers.frameworks.passages` gives today (rerun it after a rule change)."""
+    if not Path(paths.SEEDS).is_dir():
+        pytest.skip(SKIP_REASON)
+    from helpers.frameworks import load_frameworks
+    from helpers.frameworks import passages as psg
+    from helpers.interviews.codebook import load_codebook
+
+    folder = paths.RAW / "frameworks"
+    frameworks = load_frameworks(folder)
+    passages = psg.credit(psg.load_passages(folder / "passages.csv", set(frameworks.sources["document"])), frameworks)
+    fresh = psg.code_passages(passages, paths.SEEDS, load_codebook(folder / "codebook.yaml"))
+    recorded = pd.read_csv(folder / psg.PASSAGE_CODINGS, dtype=str, keep_default_na=False)
+    assert recorded.values.tolist() == fresh.values.tolist()

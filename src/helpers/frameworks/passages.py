@@ -1,8 +1,10 @@
 """The full-text reading: every document cut into paragraphs (passages), each coded like an item.
 
 The documents' licences are unknown, so the project keeps only each passage's id, document and
-character offsets (`passages.csv`); the text is read from the documents themselves
-(`../shared/seeds`) when they are present. A passage is a run of text between blank lines. A
+character offsets (`passages.csv`), and the rule coder's codes of each passage read
+(`passage_codes.csv`), which `python -m helpers.frameworks.passages` makes again from the
+documents themselves (`../shared/seeds`) and a test compares where they are present: the report never
+depends on whether the documents are on the machine. A passage is a run of text between blank lines. A
 passage inside a list credited to a quoted source (the LGA's activities in the Local Partnerships
 report, say) is credited to that source; a passage inside an excluded or copied list is left out of
 the reading by that list's rule, so a copied list counts once and readers' comments never count.
@@ -11,6 +13,7 @@ the reading by that list's rule, so a copied list counts once and readers' comme
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +23,8 @@ from ..core.sourced_csv import LINE, read_csv_lines
 from .items import FrameworkSet
 
 PASSAGE_COLUMNS = ["passage_id", "document", "start", "end"]
+PASSAGE_CODINGS = Path("passage_codes.csv")  # in the framework set's folder
+PASSAGE_CODING_COLUMNS = ["passage_id", "code"]
 _PARAGRAPH = re.compile(r"\S(?:.*\S)?(?:\n[ \t]*\S(?:.*\S)?)*", re.MULTILINE)
 NOT_IN_TEXT = "not found in the document's text"
 
@@ -115,3 +120,59 @@ def text_coverage(coded: pd.DataFrame, passages: pd.DataFrame, sources: list[str
             ids = list(dict.fromkeys(ids))
             rows.append({"source": source, "stage": stage, "passages": len(ids), "passage_ids": ", ".join(ids)})
     return pd.DataFrame(rows, columns=["source", "stage", "passages", "passage_ids"])
+
+
+def code_passages(passages: pd.DataFrame, seeds: Path, codebook) -> pd.DataFrame | None:
+    """The rule coder's codes of every passage read (passage_id, code), or None without the documents."""
+    from ..interviews.coders import rule_coder
+
+    texts = passage_excerpts(passages, seeds)
+    if texts is None:
+        return None
+    coded = rule_coder(texts, codebook)
+    coded = coded[coded["code"] != ""]
+    return pd.DataFrame({"passage_id": coded["excerpt_id"].to_numpy(), "code": coded["code"].to_numpy()})
+
+
+def read_passage_codings(path: Path | str, passages: pd.DataFrame, codebook) -> pd.DataFrame:
+    """The recorded passage codings as the rule coder's rows (coder, excerpt_id, code), every id and code checked."""
+    frame = read_csv_lines(path, PASSAGE_CODING_COLUMNS)
+    errors = Collector(path)
+    read = set(passages.loc[passages["read"], "passage_id"])
+    for line, pid, code in frame[[LINE, *PASSAGE_CODING_COLUMNS]].itertuples(index=False):
+        if pid not in read:
+            errors.add(line, "passage_id", "a passage of passages.csv that the inclusion rules read", pid)
+        if code not in codebook.codes:
+            errors.add(line, "code", "a code of the frame's codebook", code)
+    errors.raise_if_any()
+    return pd.DataFrame({"coder": "rules", "excerpt_id": frame["passage_id"], "code": frame["code"]})
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Record the rule coder's codes of the passages again from the documents (after a codebook change)."""
+    import argparse
+
+    from ..core import paths
+    from ..core.csvout import write_csv
+    from ..interviews.codebook import load_codebook
+    from .items import load_frameworks
+
+    parser = argparse.ArgumentParser(prog="python -m helpers.frameworks.passages", description=main.__doc__)
+    parser.add_argument("--frameworks", default=str(paths.RAW / "frameworks"), help="the framework set's folder")
+    parser.add_argument("--seeds", default=str(paths.SEEDS), help="the folder holding the source documents")
+    args = parser.parse_args(argv)
+    folder = Path(args.frameworks)
+    frameworks = load_frameworks(folder)
+    book = load_codebook(folder / "codebook.yaml")
+    passages = credit(load_passages(folder / "passages.csv", set(frameworks.sources["document"])), frameworks)
+    coded = code_passages(passages, Path(args.seeds), book)
+    if coded is None:
+        print(f"the source documents are not in {args.seeds}: nothing recorded", file=sys.stderr)
+        return 2
+    write_csv(coded, folder / PASSAGE_CODINGS)
+    print(f"recorded {len(coded)} passage codings in {paths.shown(folder / PASSAGE_CODINGS)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
