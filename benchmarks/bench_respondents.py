@@ -70,6 +70,7 @@ def generate(survey_dir: Path, rows: int, seed: int, out_dir: Path, skip_share: 
     out_dir.mkdir(parents=True, exist_ok=True)
     text = (survey_dir / "survey.yaml").read_text(encoding="utf-8")
     text = re.sub(r"^(\s+)(answered|skipped): .*$", r"\1\2: null", text, flags=re.M)
+    text = re.sub(r"^(\s+)size: .*$", r"\1size: null", text, count=1, flags=re.M)  # a million exceed any frame
     (out_dir / "survey.yaml").write_text(text, encoding="utf-8")
     path = out_dir / "respondents.csv"
     pd.DataFrame(columns).to_csv(path, index=False)
