@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import Collector
-from ..core.text import undecodable
+from ..core.text import read_bytes, undecodable
 from .schema import Question, SurveySpec
 
 SEPARATOR = "::"
@@ -55,7 +55,7 @@ def read_respondents(path: Path | str, spec: SurveySpec) -> pd.DataFrame:
     """
     path = Path(path)
     errors = Collector(path)
-    data = _normalised(path.read_bytes()) if path.exists() else b""
+    data = _normalised(read_bytes(path, errors)) if path.exists() else b""
     if not data.strip():
         errors.add(
             1,

@@ -178,17 +178,21 @@ def _check_date(errors: Collector, parent: SourcedDict, key: str, label: str) ->
         errors.add(parent.line_of(key), label, "a date written YYYY-MM-DD", parent.get(key))
 
 
-def _unfilled(value, errors: Collector, where: str) -> None:
+def _unfilled(value, errors: Collector, where: str, of: str = "") -> None:
     """Placeholders a new wave's folder starts with (helpers.survey.new_wave) that are still there."""
     if isinstance(value, SourcedDict):
         for key, item in value.items():
             if item == FILL:
-                errors.add(value.line_of(key), f"{where}{key}", "the new wave's value in place of FILL IN", item)
+                expected = f"the new wave's value{of} in place of {FILL}"
+                errors.add(value.line_of(key), f"{where}{key}", expected, item)
             else:
-                _unfilled(item, errors, f"{where}{key}.")
+                _unfilled(item, errors, f"{where}{key}.", of)
     elif isinstance(value, SourcedList):
         for item in value:
-            _unfilled(item, errors, where)
+            if where == "questions." and isinstance(item, SourcedDict):
+                _unfilled(item, errors, "", f" for question '{item.get('id')}'")
+            else:
+                _unfilled(item, errors, where, of)
 
 
 def _check_source(doc: SourcedDict, errors: Collector) -> None:

@@ -25,7 +25,7 @@ def refused(path: Path) -> DataError:
     started = time.perf_counter()
     with pytest.raises(DataError) as info:
         load_yaml(path)
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 3.0  # seconds: the bomb would take minutes
     return info.value
 
 
