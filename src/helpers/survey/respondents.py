@@ -55,7 +55,8 @@ def read_respondents(path: Path | str, spec: SurveySpec) -> pd.DataFrame:
     """
     path = Path(path)
     errors = Collector(path)
-    data = _normalised(read_bytes(path, errors)) if path.exists() else b""
+    raw = read_bytes(path, errors) if path.exists() else b""
+    data = _normalised(raw)
     if not data.strip():
         errors.add(
             1,
@@ -66,7 +67,7 @@ def read_respondents(path: Path | str, spec: SurveySpec) -> pd.DataFrame:
         errors.raise_if_any()
     header = _header(data, errors)
     _check_header(header, spec, errors)
-    frame = _parse(data, header, errors)
+    frame = _parse(path if data is raw else None, data, header, errors)
     rows = end = len(frame)
     while end and (frame.iloc[end - 1].astype(str) == "").all():  # blank lines at the end of the file
         end -= 1
@@ -112,19 +113,25 @@ def _check_header(header: list[str], spec: SurveySpec, errors: Collector) -> Non
     errors.raise_if_any()
 
 
-def _parse(data: bytes, header: list[str], errors: Collector) -> pd.DataFrame:
-    """The rows as categorical text columns; a malformed file is one error naming its line."""
+def _parse(path: Path | None, data: bytes, header: list[str], errors: Collector) -> pd.DataFrame:
+    """The rows as categorical text columns; a malformed file is one error naming its line.
+
+    Read from the file's path when its bytes needed no change (pandas then parses a large file in
+    parallel threads), else from the normalised bytes.
+    """
     options = dict(keep_default_na=False, na_filter=False, skip_blank_lines=False, encoding="utf-8")
+
+    def source():
+        return str(path) if path is not None else io.BytesIO(data)
+
     try:
-        frame = pd.read_csv(
-            io.BytesIO(data), dtype={c: (str if c == ID_COLUMN else "category") for c in header}, **options
-        )
+        frame = pd.read_csv(source(), dtype={c: (str if c == ID_COLUMN else "category") for c in header}, **options)
         # pandas makes the categories numbers when every value of a column looks like one (a
         # multi-response column nobody skipped), losing the text ("01" would read as 1): re-read
         # such columns as text.
         numeric = [c for c in header if c != ID_COLUMN and not pd.api.types.is_string_dtype(frame[c].cat.categories)]
         if numeric:
-            text = pd.read_csv(io.BytesIO(data), dtype=str, usecols=numeric, **options)
+            text = pd.read_csv(source(), dtype=str, usecols=numeric, **options)
             for column in numeric:
                 frame[column] = text[column].astype("category")
     except UnicodeDecodeError:
@@ -152,28 +159,30 @@ def _parse(data: bytes, header: list[str], errors: Collector) -> pd.DataFrame:
 def _short_rows(data: bytes, frame: pd.DataFrame, header: list[str], rows: int) -> list[tuple[int, int]]:
     """Rows with fewer fields than the header, as (line, fields): pandas pads them with empty cells.
 
-    Only a row whose last cell is empty can be short, so only those lines are parsed again. When
-    the file has more lines than `rows` (the rows pandas read) plus the header, a field spans
-    lines (a quoted line break), rows and lines no longer match, and `csv` reads the whole file.
+    Only a row whose last cell is empty can be short, so only those lines are looked at again: by
+    counting commas, or with `csv` for a line holding a quote. When the file has more lines than
+    `rows` (the rows pandas read) plus the header, a field spans lines (a quoted line break), rows
+    and lines no longer match, and `csv` reads the whole file.
     """
     candidates = np.flatnonzero((frame[header[-1]] == "").to_numpy()) if len(frame) else []
     if not len(candidates):
         return []
     ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10)
-    starts = np.concatenate(([0], ends + 1))
-    stops = np.concatenate((ends, [len(data)]))
-    lines = len(starts) - (data.endswith(b"\n") or not data)
+    lines = len(ends) + 1 - (data.endswith(b"\n") or not data)
     if lines != rows + 1:
         return _short_rows_slow(data, len(header))
-    short = []
-    for r in candidates:
-        line = data[starts[r + 1] : stops[r + 1]] if r + 1 < len(starts) else b""
+    bounds = np.concatenate((ends, [len(data)]))
+    short, width = [], len(header)
+    for r, start, stop in zip(candidates.tolist(), (bounds[candidates] + 1).tolist(), bounds[candidates + 1].tolist()):
+        if data.count(b",", start, stop) + 1 >= width and data.find(b'"', start, stop) < 0:
+            continue  # as many fields as the header (no quoted comma to miscount)
+        line = data[start:stop]
         if line.count(b'"') % 2:  # a quoted field goes on past this line: rows and lines differ
-            return _short_rows_slow(data, len(header))
+            return _short_rows_slow(data, width)
         if line.strip():  # a blank line is reported by `aggregate`
             fields = len(next(csv.reader([line.decode("utf-8")])))
-            if fields < len(header):
-                short.append((int(r) + 2, fields))
+            if fields < width:
+                short.append((r + 2, fields))
     return short
 
 
