@@ -278,6 +278,8 @@ def _question(q: SourcedDict, qid: str, errors: Collector) -> Question:
     if qtype not in QUESTION_TYPES:
         errors.add(q.line_of("type"), "type", "one of " + ", ".join(QUESTION_TYPES), qtype)
     options = _labels(errors, q, "options", qid)
+    if qtype in ("single", "likert") and len(options) == 1:
+        errors.add(q.line_of("options"), "options", f"at least two options: question '{qid}' is {qtype}", options[0])
     items: tuple[str, ...] = ()
     if qtype == "likert":
         items = _labels(errors, q, "items", qid)

@@ -77,6 +77,15 @@ def test_a_grid_item_nobody_rated_is_refused(survey_dir: Path) -> None:
     assert "Large private sector companies" in str(error)
 
 
+def test_a_single_choice_question_with_one_option_is_refused(survey_dir: Path) -> None:
+    """With one option there is no choice to analyse (notebook 01 compares the two most chosen)."""
+    spec = survey_dir / "survey.yaml"
+    text = spec.read_text()
+    spec.write_text(text.replace('    options:\n      - "Yes"\n      - "No"\n', '    options:\n      - "Yes"\n'))
+    line = line_of(spec, "      - \"Yes\"") - 1
+    assert_names(load_error(survey_dir), "survey.yaml", line, "options", "at least two options")
+
+
 def test_a_wave_with_no_respondents_is_refused(survey_dir: Path) -> None:
     spec = survey_dir / "survey.yaml"
     text = re.sub(r"answered: \d+", "answered: 0", spec.read_text())
