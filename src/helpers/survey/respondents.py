@@ -9,8 +9,8 @@ The scheme, one row per respondent:
 A respondent answered a grid or a multi-response question when any of its cells is filled. A row
 with every cell empty (a blank line) is an error, except at the end of the file, and so is a row
 with fewer or more fields than the header: line numbers in messages count every line.
-Aggregation is vectorised (categorical columns, no Python loop per row): a million rows take
-well under two seconds (see benchmarks/bench_respondents.py).
+Aggregation is vectorised (categorical columns, no Python loop per row); the bar for a million
+rows is one second on a quiet 2-core machine (benchmarks/bench_respondents.py).
 """
 
 from __future__ import annotations
@@ -260,54 +260,19 @@ def aggregate(
     Returns the counts and, per question, (answered, skipped) computed from the rows.
     """
     errors = Collector(path)
+    n = len(frame)
+    anything = np.zeros(n, dtype=bool)
     if ID_COLUMN in frame.columns:
         ids = frame[ID_COLUMN]
-        dup = ids.duplicated().to_numpy()
-        for r in np.flatnonzero(dup)[:MAX_LINES_SHOWN]:
+        for r in np.flatnonzero(ids.duplicated().to_numpy())[:MAX_LINES_SHOWN]:
             errors.add(row_line(frame, r), ID_COLUMN, "a unique respondent id", ids.iloc[r])
+        anything |= (ids != "").to_numpy()
     rows: list[tuple[str, str, str, int]] = []
     bases: dict[str, tuple[int, int]] = {}
-    n = len(frame)
-    anything = (frame[ID_COLUMN] != "").to_numpy(copy=True) if ID_COLUMN in frame.columns else np.zeros(n, dtype=bool)
     for q in spec.questions:
-        if q.type in ("single", "likert"):
-            allowed = ["", *q.options]
-            names = [q.id] if q.type == "single" else [f"{q.id}{SEPARATOR}{i}" for i in q.items]
-            answered_any = np.zeros(n, dtype=bool)
-            for item, name in zip(q.grid_items, names):
-                col = frame[name]
-                _bad_values(
-                    errors,
-                    frame,
-                    name,
-                    allowed,
-                    f"one of the options of question '{q.id}' or empty: {', '.join(q.options)}",
-                )
-                tallies = col.value_counts(sort=False)
-                for option in q.options:
-                    rows.append((q.id, item, option, int(tallies.get(option, 0))))
-                answered_any |= (col != "").to_numpy()
-            answered = int(answered_any.sum())
-        else:
-            names = [f"{q.id}{SEPARATOR}{o}" for o in q.options]
-            answered_any = np.zeros(n, dtype=bool)
-            for option, name in zip(q.options, names):
-                col = frame[name]
-                _bad_values(
-                    errors, frame, name, ["", "0", "1"], "1 (ticked), 0 (not ticked) or empty (question skipped)"
-                )
-                rows.append((q.id, "", option, int((col == "1").sum())))
-                answered_any |= (col != "").to_numpy()
-            filled = np.column_stack([(frame[c] != "").to_numpy() for c in names])
-            partial = filled.any(axis=1) & ~filled.all(axis=1)
-            for r in np.flatnonzero(partial)[:MAX_LINES_SHOWN]:
-                errors.add(
-                    row_line(frame, r),
-                    names[int(np.argmin(filled[r]))],
-                    f"0 or 1 in every option of question '{q.id}' once any is filled (empty means skipped)",
-                    "",
-                )
-            answered = int(answered_any.sum())
+        count = _count_multi if q.type == "multi" else _count_choice
+        answered_any = count(errors, frame, q, rows)
+        answered = int(np.count_nonzero(answered_any))
         bases[q.id] = (answered, n - answered)
         anything |= answered_any
     for r in np.flatnonzero(~anything)[:MAX_LINES_SHOWN]:
@@ -320,6 +285,48 @@ def aggregate(
     errors.raise_if_any()
     counts = pd.DataFrame(rows, columns=["question", "item", "option", "count"])
     return counts, bases
+
+
+def _tallies(column: pd.Series) -> tuple[dict[str, int], np.ndarray]:
+    """How often each value occurs in a categorical column, and which cells are filled (not empty)."""
+    categories = list(column.cat.categories)
+    codes = column.cat.codes.to_numpy()
+    tallies = dict(zip(categories, np.bincount(codes, minlength=len(categories)).tolist()))
+    filled = codes != categories.index("") if "" in categories else np.ones(len(codes), dtype=bool)
+    return tallies, filled
+
+
+def _count_choice(errors: Collector, frame: pd.DataFrame, q, rows: list) -> np.ndarray:
+    """A single-choice question or a likert grid: each option's count per item; who answered any item."""
+    names = [q.id] if q.type == "single" else [f"{q.id}{SEPARATOR}{i}" for i in q.items]
+    answered_any = np.zeros(len(frame), dtype=bool)
+    what = f"one of the options of question '{q.id}' or empty: {', '.join(q.options)}"
+    for item, name in zip(q.grid_items, names):
+        _bad_values(errors, frame, name, ["", *q.options], what)
+        tallies, filled = _tallies(frame[name])
+        rows.extend((q.id, item, option, tallies.get(option, 0)) for option in q.options)
+        answered_any |= filled
+    return answered_any
+
+
+def _count_multi(errors: Collector, frame: pd.DataFrame, q, rows: list) -> np.ndarray:
+    """A tick-all question: each option's ticks; who answered it (all its cells filled, or an error)."""
+    names = [f"{q.id}{SEPARATOR}{o}" for o in q.options]
+    filled = np.empty((len(frame), len(names)), dtype=bool)
+    for i, (option, name) in enumerate(zip(q.options, names)):
+        _bad_values(errors, frame, name, ["", "0", "1"], "1 (ticked), 0 (not ticked) or empty (question skipped)")
+        tallies, filled[:, i] = _tallies(frame[name])
+        rows.append((q.id, "", option, tallies.get("1", 0)))
+    answered_any = filled.any(axis=1)
+    partial = answered_any & ~filled.all(axis=1)
+    for r in np.flatnonzero(partial)[:MAX_LINES_SHOWN]:
+        errors.add(
+            row_line(frame, r),
+            names[int(np.argmin(filled[r]))],
+            f"0 or 1 in every option of question '{q.id}' once any is filled (empty means skipped)",
+            "",
+        )
+    return answered_any
 
 
 def check_declared_bases(spec: SurveySpec, bases: dict[str, tuple[int, int]], path: Path | str) -> None:
