@@ -82,7 +82,7 @@ def test_a_single_choice_question_with_one_option_is_refused(survey_dir: Path) -
     spec = survey_dir / "survey.yaml"
     text = spec.read_text()
     spec.write_text(text.replace('    options:\n      - "Yes"\n      - "No"\n', '    options:\n      - "Yes"\n'))
-    line = line_of(spec, "      - \"Yes\"") - 1
+    line = line_of(spec, '      - "Yes"') - 1
     assert_names(load_error(survey_dir), "survey.yaml", line, "options", "at least two options")
 
 
