@@ -28,7 +28,7 @@ def jobs_reading(folder: Path | str, config: Path | None = None) -> list[str]:
     for job in jobs if isinstance(jobs, list) else []:
         if not isinstance(job, dict) or not isinstance(job.get("name"), str):
             continue
-        if any(_names(value, target, config.parent) for value in _values(job, config.parent)):
+        if any(_names(value, target, (paths.ROOT, config.parent)) for value in _values(job, config.parent)):
             readers.append(job["name"])
     return readers
 
@@ -56,13 +56,17 @@ def _values(job: dict, root: Path):
                 yield default
 
 
-def _names(value, target: Path, root: Path) -> bool:
-    """Whether a parameter value is the folder or a path inside it."""
+def _names(value, target: Path, roots: tuple[Path, ...]) -> bool:
+    """Whether a value is the folder or a path inside it (a relative one read from the project root, as
+    notebooks read parameters, or from reports.yaml's folder, as the build reads inputs)."""
     if not isinstance(value, str) or not value.strip() or "\0" in value:
         return False
-    path = Path(value)
-    path = (path if path.is_absolute() else root / path).resolve()
-    return path == target or target in path.parents
+    for root in roots:
+        path = Path(value)
+        path = (path if path.is_absolute() else root / path).resolve()
+        if path == target or target in path.parents:
+            return True
+    return False
 
 
 def _defaults(notebook: Path) -> dict[str, object]:

@@ -216,3 +216,18 @@ def test_an_unfilled_wave_a_job_reads_names_the_jobs_it_blocks(surveys: Path, mo
         processed.write_tables(tmp_path / "out")
     assert "it blocks the jobs research-report, data-overview, delivery-mix" in str(info.value.first)
     assert any("FILL IN" in str(p) for p in info.value.problems)
+
+
+def test_a_job_reading_a_wave_through_its_notebooks_default_is_found(tmp_path: Path) -> None:
+    """A job that sets no survey_dir reads the one its notebook's parameters cell gives."""
+    from helpers.survey.readers import jobs_reading
+
+    config = tmp_path / "reports.yaml"
+    config.write_text(
+        "jobs:\n"
+        "  - name: skills\n"
+        f"    notebook: {paths.NOTEBOOKS / '03_skills_gaps.ipynb'}\n"
+        "  - name: coding\n"
+        f"    notebook: {paths.NOTEBOOKS / '04_interview_coding.ipynb'}\n"
+    )
+    assert jobs_reading(paths.LOCALIS_2011, config) == ["skills"]
