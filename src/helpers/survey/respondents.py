@@ -57,7 +57,7 @@ def read_respondents(path: Path | str, spec: SurveySpec) -> pd.DataFrame:
     errors = Collector(path)
     raw = read_bytes(path, errors) if path.exists() else b""
     data = _normalised(raw)
-    if not data.strip():
+    if not data or data.isspace():  # isspace stops at the first other byte; strip would copy the file
         errors.add(
             1,
             None,
