@@ -43,6 +43,7 @@ class SourcedList(list):
         return self.lines[index] if 0 <= index < len(self.lines) else self.line
 
 
+MAX_BYTES = 5_000_000  # the workbench's YAML files are kilobytes; a bigger one would keep the pure-Python parser busy
 MAX_DEPTH = 50  # levels of nesting: far beyond any workbench file, far below Python's recursion limit
 NO_ALIASES = "no anchors (&name) or aliases (*name): write the value out where it is used"
 
@@ -132,6 +133,9 @@ def load_yaml(path: Path | str) -> SourcedDict:
     errors = Collector(path)
     if not path.is_file():
         errors.add(None, None, "the file to exist")
+        errors.raise_if_any()
+    if path.stat().st_size > MAX_BYTES:
+        errors.add(None, None, f"a YAML file of at most {MAX_BYTES:,} bytes", f"{path.stat().st_size:,} bytes")
         errors.raise_if_any()
     text = read_utf8(path, errors)
     if not text.strip():

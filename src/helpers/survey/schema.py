@@ -78,8 +78,11 @@ def _text(value) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
+MAX_COUNT = 10**15 - 1  # 15 digits, as counts.csv allows: far above any survey, exact as a float
+
+
 def _count_or_null(value) -> bool:
-    return value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
+    return value is None or (isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT)
 
 
 def _labels(errors: Collector, parent: SourcedDict, key: str, qid: str) -> tuple[str, ...]:
@@ -220,8 +223,9 @@ def _population_size(doc: SourcedDict, errors: Collector) -> int | None:
     size = population.get("size")
     if size == FILL:
         size = None
-    elif size is not None and not (isinstance(size, int) and not isinstance(size, bool) and size > 0):
-        errors.add(population.line_of("size"), "population.size", "a positive whole number or null", size)
+    elif size is not None and not (isinstance(size, int) and not isinstance(size, bool) and 0 < size <= MAX_COUNT):
+        expected = "a positive whole number or null (at most 15 digits)"
+        errors.add(population.line_of("size"), "population.size", expected, size)
         size = None
     for key in ("description", "size_source"):
         if population.get(key) != FILL and not _text(population.get(key)):
@@ -295,7 +299,7 @@ def _question(q: SourcedDict, qid: str, errors: Collector) -> Question:
         elif key not in q:
             errors.add(q.line, key, f"an '{key}' count for question '{qid}' (null if the source does not print it)")
         elif q.get(key) != FILL and not _count_or_null(q.get(key)):
-            errors.add(q.line_of(key), key, "a non-negative whole number or null", q.get(key))
+            errors.add(q.line_of(key), key, "a non-negative whole number or null (at most 15 digits)", q.get(key))
     return Question(
         id=qid,
         wording=str(q.get("wording", "")).strip(),

@@ -10,7 +10,7 @@ import pytest
 
 from helpers.core import paths
 from helpers.core.errors import DataError
-from helpers.core.sourced_yaml import MAX_DEPTH, load_yaml
+from helpers.core.sourced_yaml import MAX_BYTES, MAX_DEPTH, load_yaml
 
 
 def bomb(levels: int = 8, width: int = 9) -> str:
@@ -125,3 +125,10 @@ def test_every_workbench_yaml_file_refuses_an_alias_bomb(tmp_path: Path, source:
     assert time.perf_counter() - started < 2.0
     assert name in info.value.first.path and "aliases" in info.value.first.expected
     assert info.value.first.line == source.read_text(encoding="utf-8").count("\n") + 2
+
+
+def test_a_file_too_big_for_a_workbench_yaml_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    path.write_text("items:\n" + "  - x\n" * (MAX_BYTES // 6 + 1))
+    error = refused(path)
+    assert "at most" in error.first.expected and "huge.yaml" in error.first.path

@@ -157,6 +157,18 @@ def test_counts_csv_with_cr_only_line_endings_loads(survey_dir: Path) -> None:
     assert load_survey(survey_dir).counts["count"].sum() > 0
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "column"),
+    [
+        ("  size: 353", "  size: " + "9" * 400, "population.size"),
+        ("    answered: 78", "    answered: 1" + "0" * 20, "answered"),
+    ],
+)
+def test_numbers_too_big_for_any_survey_are_refused(survey_dir: Path, old: str, new: str, column: str) -> None:
+    line = replace_line(survey_dir / "survey.yaml", old, new)
+    assert_names(load_error(survey_dir), "survey.yaml", line, column, "at most 15 digits")
+
+
 @pytest.mark.parametrize("size", [1, 104])
 def test_a_population_smaller_than_the_respondents_is_blamed_on_survey_yaml(survey_dir: Path, size: int) -> None:
     line = replace_line(survey_dir / "survey.yaml", "  size: 353", f"  size: {size}")
