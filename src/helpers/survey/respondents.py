@@ -116,8 +116,7 @@ def _check_header(header: list[str], spec: SurveySpec, errors: Collector) -> Non
 def _parse(path: Path | None, data: bytes, header: list[str], errors: Collector) -> pd.DataFrame:
     """The rows as categorical text columns; a malformed file is one error naming its line.
 
-    Read from the file's path when its bytes needed no change (pandas then parses a large file in
-    parallel threads), else from the normalised bytes.
+    Read from the file's path when its bytes needed no change, else from the normalised bytes.
     """
     options = dict(keep_default_na=False, na_filter=False, skip_blank_lines=False, encoding="utf-8")
 
@@ -125,7 +124,10 @@ def _parse(path: Path | None, data: bytes, header: list[str], errors: Collector)
         return str(path) if path is not None else io.BytesIO(data)
 
     try:
-        frame = pd.read_csv(source(), dtype={c: (str if c == ID_COLUMN else "category") for c in header}, **options)
+        # One thread: pandas' parallel reader was slower here on a 2-core machine (it has to merge
+        # each chunk's categories), whether the machine was busy or not.
+        with pd.option_context("mode.max_threads", 1):
+            frame = pd.read_csv(source(), dtype={c: (str if c == ID_COLUMN else "category") for c in header}, **options)
         # pandas makes the categories numbers when every value of a column looks like one (a
         # multi-response column nobody skipped), losing the text ("01" would read as 1): re-read
         # such columns as text.
@@ -264,7 +266,8 @@ def aggregate(
     anything = np.zeros(n, dtype=bool)
     if ID_COLUMN in frame.columns:
         ids = frame[ID_COLUMN]
-        for r in np.flatnonzero(ids.duplicated().to_numpy())[:MAX_LINES_SHOWN]:
+        duplicated = np.zeros(n, dtype=bool) if ids.is_unique else ids.duplicated().to_numpy()  # the first is faster
+        for r in np.flatnonzero(duplicated)[:MAX_LINES_SHOWN]:
             errors.add(row_line(frame, r), ID_COLUMN, "a unique respondent id", ids.iloc[r])
         anything |= (ids != "").to_numpy()
     rows: list[tuple[str, str, str, int]] = []
