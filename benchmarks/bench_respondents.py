@@ -1,11 +1,14 @@
 """Time validating and aggregating a generated respondents.csv of 1,000,000 rows.
 
 The bar: `helpers.survey.load_survey` on a survey folder holding respondent-level data
-(`respondents.csv`, the scheme in `helpers.survey.respondents`) of a million rows takes under 2 seconds.
+(`respondents.csv`, the scheme in `helpers.survey.respondents`) of a million rows takes 1.0 second
+or less (reading, validation with line numbers in every error, and aggregation).
 This script writes such a folder to a temporary directory (the localis_2011 questions, answers
 drawn with a seeded numpy generator in proportion to the published counts, so the file looks
 like a large wave of the same survey), times `load_survey` on it (reading the CSV, validation and
-aggregation) and prints the seconds, the rows per second and whether the bar is met.
+aggregation) and prints the seconds, the rows per second and whether the bar is met. The best of
+`--repeat` runs counts (the machine may be shared); every run is printed. The last line reads
+`BENCH respondents <seconds> s <=1.0 <met|not met>`, for `make bench`'s table.
 
 Run: `.venv/bin/python benchmarks/bench_respondents.py [--rows N] [--repeat K] [--seed S] [--skip-share P]`.
 It exits 0 whether or not the bar is met; the last line says which.
@@ -29,7 +32,7 @@ from helpers.survey import load_survey
 from helpers.survey.respondents import ID_COLUMN, SEPARATOR
 from helpers.survey.schema import load_spec
 
-BAR_SECONDS = 2.0
+BAR_SECONDS = 1.0
 
 
 def _draw(rng: np.random.Generator, labels: list[str], weights: list[float], n: int) -> np.ndarray:
@@ -70,6 +73,7 @@ def generate(survey_dir: Path, rows: int, seed: int, out_dir: Path, skip_share: 
     out_dir.mkdir(parents=True, exist_ok=True)
     text = (survey_dir / "survey.yaml").read_text(encoding="utf-8")
     text = re.sub(r"^(\s+)(answered|skipped): .*$", r"\1\2: null", text, flags=re.M)
+    text = re.sub(r"^(\s+)size: .*$", r"\1size: null", text, count=1, flags=re.M)  # a million exceed any frame
     (out_dir / "survey.yaml").write_text(text, encoding="utf-8")
     path = out_dir / "respondents.csv"
     pd.DataFrame(columns).to_csv(path, index=False)
@@ -79,7 +83,7 @@ def generate(survey_dir: Path, rows: int, seed: int, out_dir: Path, skip_share: 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs; the best is reported")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs; the best is reported")
     parser.add_argument("--seed", type=int, default=2011)
     parser.add_argument(
         "--skip-share",
@@ -111,8 +115,8 @@ def main(argv: list[str] | None = None) -> int:
             f"({args.rows / best:,.0f} rows/s); all runs: {', '.join(f'{t:.2f}' for t in times)} s"
         )
         print(f"answered per question: {answered}")
-        verdict = "MEETS" if best < BAR_SECONDS else "DOES NOT MEET"
-        print(f"{verdict} the bar of {BAR_SECONDS:.0f} s for {args.rows:,} rows")
+        verdict = "met" if best <= BAR_SECONDS else "not met"
+        print(f"BENCH respondents {best:.2f} s <={BAR_SECONDS:.1f} {verdict}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -28,9 +28,6 @@ def read_csv_lines(path: Path | str, required: list[str], optional: list[str] = 
     """
     path = Path(path)
     errors = Collector(path)
-    if not path.exists():
-        errors.add(None, None, "the file to exist")
-        errors.raise_if_any()
     text = read_utf8(path, errors, encoding="utf-8-sig")
     if not text.strip():  # empty, blank, or only a byte-order mark
         errors.add(1, None, "a header line with columns " + ",".join(required), "an empty file")

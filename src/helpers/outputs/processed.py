@@ -46,11 +46,10 @@ def refresh_processed(target: Path = paths.PROCESSED) -> bool:
 def write_tables(out: Path) -> None:
     """Validate every raw folder and write its tidy tables below `out` (raises DataError if bad)."""
     from ..interviews.corpus import load_excerpts
-    from ..survey.folder import load_survey
     from ..survey.frame import principal_authorities
 
-    for folder in sorted(p for p in paths.SURVEYS.iterdir() if (p / "survey.yaml").exists()):
-        survey = load_survey(folder)
+    for survey in _usable_surveys():
+        folder = survey.directory
         dest = out / "surveys" / folder.name
         dest.mkdir(parents=True, exist_ok=True)
         write_csv(survey.questions_table(), dest / "questions.csv")
@@ -64,6 +63,35 @@ def write_tables(out: Path) -> None:
         dest = out / "interviews" / folder.name
         dest.mkdir(parents=True, exist_ok=True)
         write_csv(load_excerpts(folder), dest / "excerpts.csv")
+
+
+def _usable_surveys() -> list:
+    """Every survey folder that loads. A bad one that no job reads (an unfilled new wave) is skipped
+    with a note, since it blocks no report; a bad one that jobs read is an error naming those jobs."""
+    from ..core.errors import Problem
+    from ..survey.folder import load_survey
+    from ..survey.readers import blocked_jobs
+
+    surveys, problems = [], []
+    folders = (p for p in paths.SURVEYS.iterdir() if not p.name.startswith(".") and (p / "survey.yaml").exists())
+    for folder in sorted(folders):  # a hidden folder is a wave still being made (helpers.survey.new_wave)
+        try:
+            surveys.append(load_survey(folder))
+        except DataError as exc:
+            jobs = blocked_jobs(folder)
+            if jobs == []:
+                print(
+                    f"{paths.shown(folder)} has problems but no job in reports.yaml reads it: skipped.", file=sys.stderr
+                )
+                continue
+            blocks = f"the jobs {', '.join(jobs)}" if jobs else "every job (reports.yaml could not be read)"
+            problems.append(
+                Problem(paths.shown(folder), None, None, f"a survey folder without problems: it blocks {blocks}")
+            )
+            problems.extend(exc.problems)
+    if problems:
+        raise DataError(problems)
+    return surveys
 
 
 def main() -> int:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..core.errors import Collector
 from ..core.sourced_csv import LINE, read_csv_lines
-from .schema import SurveySpec
+from .schema import FILL, SurveySpec
 
 COLUMNS = ["question", "item", "option", "count"]
 MAX_DIGITS = 15  # far above any survey's count, and well inside a 64-bit integer and a float's exact range
@@ -31,23 +31,30 @@ def declared_cells(spec: SurveySpec) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["question", "item", "option", "question_order", "item_order", "option_order"])
 
 
-def validate_counts(frame: pd.DataFrame, spec: SurveySpec, path: Path | str) -> pd.DataFrame:
+def validate_counts(frame: pd.DataFrame, spec: SurveySpec | None, path: Path | str) -> pd.DataFrame:
     """Check a counts table (with `_line`) against the spec; return it with integer counts.
 
-    Raises one `DataError` listing every violation with its line and column.
+    Raises one `DataError` listing every violation with its line and column. With no spec (its
+    survey.yaml could not be read) only the counts themselves are checked; rows of a question whose
+    description has problems are checked once it is fixed.
     """
     errors = Collector(path)
+    text = frame["count"].str.strip()
+    _check_values(frame, text, errors)
+    if spec is None:
+        errors.raise_if_any()
+        return frame
     yaml_name = spec.path.name
     by_id = spec.by_id
-    text = frame["count"].str.strip()
-    is_int = text.str.fullmatch(r"\d+")
-    for line, value in frame.loc[~is_int, [LINE, "count"]].itertuples(index=False):
-        errors.add(line, "count", "a non-negative whole number", value)
-    too_big = is_int & (text.str.lstrip("0").str.len() > MAX_DIGITS)
-    for line, value in frame.loc[too_big, [LINE, "count"]].itertuples(index=False):
-        errors.add(line, "count", f"a count of at most {MAX_DIGITS} digits", value)
+    frame = frame.loc[~frame["question"].isin(spec.unchecked)]
+    not_asked = frame["question"].isin(spec.not_asked)
+    for line, value in frame.loc[not_asked, [LINE, "question"]].itertuples(index=False):
+        q = spec.not_asked[value]
+        errors.add(
+            line, "question", f"no counts for question '{q.id}': it has asked: false ({yaml_name} line {q.line})", value
+        )
     known_q = frame["question"].isin(by_id)
-    for line, value in frame.loc[~known_q, [LINE, "question"]].itertuples(index=False):
+    for line, value in frame.loc[~known_q & ~not_asked, [LINE, "question"]].itertuples(index=False):
         errors.add(line, "question", f"a question declared in {yaml_name} ({', '.join(by_id)})", value)
 
     cells = declared_cells(spec)
@@ -83,10 +90,29 @@ def validate_counts(frame: pd.DataFrame, spec: SurveySpec, path: Path | str) -> 
     errors.raise_if_any()
 
     out = frame.copy()
-    out["count"] = text.astype("int64")
+    out["count"] = text.loc[frame.index].astype("int64")
     _check_bases(out, spec, errors, yaml_name)
     errors.raise_if_any()
     return out
+
+
+def _check_values(frame: pd.DataFrame, text: pd.Series, errors: Collector) -> pd.Series:
+    """Counts are whole numbers of at most MAX_DIGITS digits; the new wave's FILL IN rows are one problem."""
+    is_int = text.str.fullmatch(r"\d+")
+    unfilled = frame.loc[text == FILL, LINE].tolist()
+    if unfilled:
+        rows = (
+            f"line {unfilled[0]}"
+            if len(unfilled) == 1
+            else f"{len(unfilled)} rows, lines {unfilled[0]} to {unfilled[-1]}"
+        )
+        errors.add(unfilled[0], "count", f"the new wave's counts in place of {FILL} ({rows}; 0 where none)", FILL)
+    for line, value in frame.loc[~is_int & (text != FILL), [LINE, "count"]].itertuples(index=False):
+        errors.add(line, "count", "a non-negative whole number", value)
+    too_big = is_int & (text.str.lstrip("0").str.len() > MAX_DIGITS)
+    for line, value in frame.loc[too_big, [LINE, "count"]].itertuples(index=False):
+        errors.add(line, "count", f"a count of at most {MAX_DIGITS} digits", value)
+    return is_int
 
 
 def _check_bases(counts: pd.DataFrame, spec: SurveySpec, errors: Collector, yaml_name: str) -> None:
@@ -117,8 +143,8 @@ def _check_bases(counts: pd.DataFrame, spec: SurveySpec, errors: Collector, yaml
                 )
 
 
-def read_counts(survey_dir: Path | str, spec: SurveySpec) -> pd.DataFrame:
-    """Read and validate `survey_dir/counts.csv`."""
+def read_counts(survey_dir: Path | str, spec: SurveySpec | None) -> pd.DataFrame:
+    """Read and validate `survey_dir/counts.csv` (with no spec, only its own format and counts)."""
     path = Path(survey_dir) / "counts.csv"
     frame = read_csv_lines(path, COLUMNS)
     return validate_counts(frame, spec, path)

@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..core.errors import Collector, DataWarning
+from ..core.errors import Collector, DataError, DataWarning, Problem
 from ..core.paths import shown
 from ..core.sourced_csv import LINE, read_csv_lines
 from .counts import declared_cells, read_counts, validate_counts
+from .needs import missing_question
 from .respondents import aggregate, check_declared_bases, read_respondents, with_bases
-from .schema import Question, SurveySpec, check_bases_agree, load_spec
+from .schema import Question, SurveySpec, check_bases_agree, read_spec
+from .usable import check_usable
 
 PUBLISHED_COLUMNS = [
     "figure_id",
@@ -57,8 +59,11 @@ class Survey:
         """'respondents' when microdata was given, else 'aggregate'."""
         return "aggregate" if self.respondents is None else "respondents"
 
-    def question(self, qid: str) -> Question:
-        return self.spec.question(qid)
+    def question(self, qid: str, parameter: str | None = None) -> Question:
+        """A question the wave asked; else a DataError naming the question, the wave and the notebook."""
+        if qid not in self.spec.by_id:
+            raise missing_question(self.spec, self.directory, qid, parameter)
+        return self.spec.by_id[qid]
 
     def questions_table(self) -> pd.DataFrame:
         """One row per question: id, type, wording, answered, skipped, numbers of items and options."""
@@ -119,6 +124,17 @@ def read_published(path: Path, spec: SurveySpec) -> pd.DataFrame:
             errors.add(line, "value", "a number (the figure as a plain number, e.g. 82 for '82%')", row.value)
         if row.unit not in PUBLISHED_UNITS:
             errors.add(line, "unit", "one of " + ", ".join(PUBLISHED_UNITS), row.unit)
+        if row.question in spec.unchecked:  # checked once its description in survey.yaml is fixed
+            continue
+        if row.question in spec.not_asked:
+            q = spec.not_asked[row.question]
+            errors.add(
+                line,
+                "question",
+                f"a question the wave asked ('{q.id}' has asked: false, {spec.path.name} line {q.line})",
+                q.id,
+            )
+            continue
         if row.question:
             if row.question not in spec.by_id:
                 errors.add(line, "question", f"a question of {spec.path.name}: {', '.join(spec.by_id)}", row.question)
@@ -164,35 +180,63 @@ def _warn_foreign_documents(frame: pd.DataFrame, spec: SurveySpec, path: Path) -
 
 
 def load_survey(survey_dir: Path | str) -> Survey:
-    """Read and validate a survey folder; raise `DataError` naming file, line and column if bad."""
+    """Read and validate a survey folder; raise one `DataError` naming every problem in every file."""
     directory = Path(survey_dir)
     if not directory.is_dir():
         errors = Collector(directory)
         errors.add(None, None, "a survey folder holding survey.yaml and counts.csv or respondents.csv")
         errors.raise_if_any()
-    spec = load_spec(directory)
+    spec, problems = read_spec(directory)
+    spec, counts, microdata = _read_data(directory, spec, problems)
+    published = None
+    if spec is not None and not problems:
+        _collect(problems, check_bases_agree, spec)
+        _collect(problems, check_usable, spec, counts, microdata)
+    published_path = directory / "published.csv"
+    if spec is not None and published_path.exists():
+        published = _collect(problems, read_published, published_path, spec)
+    if problems:
+        raise DataError(problems)
+    counts = counts[["question", "item", "option", "count"]].reset_index(drop=True)
+    return Survey(spec=spec, counts=counts, respondents=microdata, published=published, directory=directory)
+
+
+def _collect(problems: list[Problem], check, *args):
+    """Run one reader or check; its problems join the list (the load goes on to the other files)."""
+    try:
+        return check(*args)
+    except DataError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def _read_data(directory: Path, spec: SurveySpec | None, problems: list[Problem]):
+    """The counts (from respondents.csv or counts.csv), the spec with its bases, and the microdata."""
     respondents_path = directory / "respondents.csv"
     counts_path = directory / "counts.csv"
-    microdata = None
-    if respondents_path.exists():
-        microdata = read_respondents(respondents_path, spec)
-        counts, bases = aggregate(microdata, spec, respondents_path)
-        check_declared_bases(spec, bases, respondents_path)
-        spec = with_bases(spec, bases)
-        if counts_path.exists():
-            published_counts = read_counts(directory, spec)
-            _check_same_counts(published_counts, counts, counts_path)
-    elif counts_path.exists():
-        counts = read_counts(directory, spec).drop(columns=[LINE])
-    else:
-        errors = Collector(directory)
-        errors.add(None, None, "counts.csv or respondents.csv in the survey folder")
-        errors.raise_if_any()
-    check_bases_agree(spec)
-    counts = counts[["question", "item", "option", "count"]].reset_index(drop=True)
-    published_path = directory / "published.csv"
-    published = read_published(published_path, spec) if published_path.exists() else None
-    return Survey(spec=spec, counts=counts, respondents=microdata, published=published, directory=directory)
+    if not respondents_path.exists() and not counts_path.exists():
+        problems.append(Problem(shown(directory), None, None, "counts.csv or respondents.csv in the survey folder"))
+        return spec, None, None
+    if not respondents_path.exists():
+        counts = _collect(problems, read_counts, directory, spec)
+        return spec, (None if counts is None else counts.drop(columns=[LINE])), None
+    if spec is None:
+        return spec, None, None
+    microdata = _collect(problems, read_respondents, respondents_path, spec)
+    aggregated = None if microdata is None else _collect(problems, aggregate, microdata, spec, respondents_path)
+    if aggregated is None:
+        return spec, None, microdata
+    counts, bases = aggregated
+    before = len(problems)
+    _collect(problems, check_declared_bases, spec, bases, respondents_path)
+    if len(problems) > before:
+        return spec, counts, microdata
+    spec = with_bases(spec, bases)
+    if counts_path.exists():
+        published_counts = _collect(problems, read_counts, directory, spec)
+        if published_counts is not None:
+            _collect(problems, _check_same_counts, published_counts, counts, counts_path)
+    return spec, counts, microdata
 
 
 def _check_same_counts(published: pd.DataFrame, computed: pd.DataFrame, path: Path) -> None:

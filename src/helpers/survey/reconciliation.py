@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..stats.rounding import round_half_up
 from .checks import check_kinds
+from .figures import for_questions, published_figures, subgroup_claims  # noqa: F401  (the notebooks import them here)
 from .folder import Survey
 
 APPROXIMATE = ("some", "approximately", "about", "around", "nearly", "almost")
@@ -253,7 +254,7 @@ def _explain(r) -> str:
 
 
 def _reconcile_row(survey: Survey, r, inferred: dict[str, int | None]) -> dict:
-    decimals = decimals_of(r.printed)
+    """One published figure: a count of respondents, a ratio of two counts, or a percentage."""
     out = {
         "figure_id": r.figure_id,
         "document": r.document,
@@ -273,44 +274,60 @@ def _reconcile_row(survey: Survey, r, inferred: dict[str, int | None]) -> dict:
         "check_kind": "",
     }
     if r.unit == "count":
-        total = respondents_total(survey)
-        if total is None:
-            out["note"] = "no question gives answered and skipped counts: the number of respondents is unknown"
-            return out
-        ok = total > r.value if r.qualifier in AT_LEAST else total == r.value
-        out.update(
-            reproduced=float(total),
-            reproduced_as_printed=float(total),
-            difference=float(total - r.value),
-            base_kind="respondents: largest answered + skipped of any question",
-            match=ok,
-            rounding=f"a lower bound ('{r.qualifier} {r.value:g}')" if r.qualifier in AT_LEAST else "exact",
-        )
-        return out
-    opts = _options(r.options)
-    x = numerator(survey, r.question, r.item, opts)
-    out["numerator"] = x
+        return _count_row(survey, r, out)
+    out["numerator"] = numerator(survey, r.question, r.item, _options(r.options))
     if r.unit == "ratio":
-        y = numerator(survey, r.question, r.item, _options(r.versus_options))
-        ratio = x / y if y else float("nan")
-        shown = round_half_up(ratio, decimals) if y else float("nan")
-        notes = [f"{x} ({' + '.join(opts)}) to {y} ({' + '.join(_options(r.versus_options))}) = {ratio:.2f}"]
-        if len(opts) > 1 and y:
-            for drop in opts:
-                rest = numerator(survey, r.question, r.item, [o for o in opts if o != drop])
-                if round_half_up(rest / y, decimals) == r.value:
-                    notes.append(f"without '{drop}' it also matches: {rest}/{y} = {rest / y:.2f}")
-        out.update(
-            base=float(y),
-            base_kind="the versus count",
-            reproduced=ratio,
-            reproduced_as_printed=shown,
-            difference=shown - r.value,
-            rounding=f"rounded half up to {decimals} decimals",
-            match=bool(shown == r.value),
-            note="; ".join(notes),
-        )
+        return _ratio_row(survey, r, out)
+    return _percent_row(survey, r, out, inferred)
+
+
+def _count_row(survey: Survey, r, out: dict) -> dict:
+    """A number of respondents ("over 100"): the largest answered + skipped of any question."""
+    total = respondents_total(survey)
+    if total is None:
+        out["note"] = "no question gives answered and skipped counts: the number of respondents is unknown"
         return out
+    ok = total > r.value if r.qualifier in AT_LEAST else total == r.value
+    out.update(
+        reproduced=float(total),
+        reproduced_as_printed=float(total),
+        difference=float(total - r.value),
+        base_kind="respondents: largest answered + skipped of any question",
+        match=ok,
+        rounding=f"a lower bound ('{r.qualifier} {r.value:g}')" if r.qualifier in AT_LEAST else "exact",
+    )
+    return out
+
+
+def _ratio_row(survey: Survey, r, out: dict) -> dict:
+    """A ratio ("16 to 1") of two counts, noting any reading with one answer left out that also matches."""
+    decimals = decimals_of(r.printed)
+    opts, x = _options(r.options), out["numerator"]
+    y = numerator(survey, r.question, r.item, _options(r.versus_options))
+    ratio = x / y if y else float("nan")
+    shown = round_half_up(ratio, decimals) if y else float("nan")
+    notes = [f"{x} ({' + '.join(opts)}) to {y} ({' + '.join(_options(r.versus_options))}) = {ratio:.2f}"]
+    if len(opts) > 1 and y:
+        for drop in opts:
+            rest = numerator(survey, r.question, r.item, [o for o in opts if o != drop])
+            if round_half_up(rest / y, decimals) == r.value:
+                notes.append(f"without '{drop}' it also matches: {rest}/{y} = {rest / y:.2f}")
+    out.update(
+        base=float(y),
+        base_kind="the versus count",
+        reproduced=ratio,
+        reproduced_as_printed=shown,
+        difference=shown - r.value,
+        rounding=f"rounded half up to {decimals} decimals",
+        match=bool(shown == r.value),
+        note="; ".join(notes),
+    )
+    return out
+
+
+def _percent_row(survey: Survey, r, out: dict, inferred: dict[str, int | None]) -> dict:
+    """A percentage: the first candidate base that reproduces it, with notes on the others."""
+    decimals, x = decimals_of(r.printed), out["numerator"]
     candidates = _percent_candidates(survey, r.question, r.item, inferred)
     tried = []
     chosen = None
@@ -357,57 +374,3 @@ def _reconcile_row(survey: Survey, r, inferred: dict[str, int | None]) -> dict:
         note="; ".join(notes),
     )
     return out
-
-
-def for_questions(table: pd.DataFrame, questions, include_general: bool = False) -> pd.DataFrame:
-    """The reconciliation rows of some questions (and, if asked, of figures tied to no question)."""
-    keep = table["question"].isin(list(questions))
-    if include_general:
-        keep |= table["question"] == ""
-    return table[keep].reset_index(drop=True)
-
-
-def published_figures(survey: Survey, question: str | None = None, unit: str | None = None) -> pd.DataFrame:
-    """The rows of published.csv about a question (and of one unit); an empty table when there are none."""
-    from .folder import PUBLISHED_COLUMNS
-
-    if survey.published is None:
-        return pd.DataFrame(columns=PUBLISHED_COLUMNS)
-    rows = survey.published
-    if question is not None:
-        rows = rows[rows["question"] == question]
-    if unit is not None:
-        rows = rows[rows["unit"] == unit]
-    return rows[PUBLISHED_COLUMNS].reset_index(drop=True)
-
-
-def subgroup_claims(table: pd.DataFrame) -> list[dict]:
-    """Passages that attribute percentages to a subgroup, with the same figures printed elsewhere without it.
-
-    Each entry: the flagged figure, the document, the figures of its passage, their base and base
-    kind, and the figure ids (and documents) that print the same values with no subgroup.
-    """
-    claims = []
-    for row in table[table["note"].str.contains("attributes it to a subgroup", regex=False)].itertuples(index=False):
-        in_passage = (table["figure_id"] == row.figure_id) | table["note"].str.contains(
-            f"same passage as {row.figure_id},", regex=False
-        )
-        passage = table[in_passage]
-        keys = set(zip(passage["item"], passage["options"], passage["printed"]))
-        same_values = pd.Series(
-            [key in keys for key in zip(table["item"], table["options"], table["printed"])], index=table.index
-        )
-        elsewhere = table[same_values & ~table["note"].str.contains("subgroup", regex=False)]
-        claims.append(
-            {
-                "figure_id": row.figure_id,
-                "document": row.document,
-                "figures": list(passage["figure_id"]),
-                "printed": list(passage["printed"]),
-                "bases": sorted(set(passage["base"].dropna().astype(int))),
-                "base_kind": row.base_kind,
-                "elsewhere": list(elsewhere["figure_id"]),
-                "elsewhere_documents": sorted(set(elsewhere["document"])),
-            }
-        )
-    return claims

@@ -9,13 +9,14 @@ The scheme, one row per respondent:
 A respondent answered a grid or a multi-response question when any of its cells is filled. A row
 with every cell empty (a blank line) is an error, except at the end of the file, and so is a row
 with fewer or more fields than the header: line numbers in messages count every line.
-Aggregation is vectorised (categorical columns, no Python loop per row): a million rows take
-well under two seconds (see benchmarks/bench_respondents.py).
+Aggregation is vectorised (categorical columns, no Python loop per row); the bar for a million
+rows is one second on a quiet 2-core machine (benchmarks/bench_respondents.py).
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import Collector
-from ..core.text import undecodable
+from ..core.text import read_bytes, undecodable
 from .schema import Question, SurveySpec
 
 SEPARATOR = "::"
@@ -49,11 +50,14 @@ def read_respondents(path: Path | str, spec: SurveySpec) -> pd.DataFrame:
     """Read `respondents.csv` as categorical text columns (fast, exact, no NaN guessing).
 
     `respondent_id` is read as plain text: as a category it would cost a sort of a million
-    distinct ids. Blank lines are kept as rows, so that row r is line r + 2 of the file.
+    distinct ids. Blank lines are kept as rows, so that row r is line r + 2 of the file. The file
+    is read once; line endings may be LF, CRLF or a lone CR (old Mac exports).
     """
     path = Path(path)
     errors = Collector(path)
-    if not path.exists() or not _start(path).strip():
+    raw = read_bytes(path, errors) if path.exists() else b""
+    data = _normalised(raw)
+    if not data or data.isspace():  # isspace stops at the first other byte; strip would copy the file
         errors.add(
             1,
             None,
@@ -61,54 +65,15 @@ def read_respondents(path: Path | str, spec: SurveySpec) -> pd.DataFrame:
             "an empty file" if path.exists() else None,
         )
         errors.raise_if_any()
-    header = _header(path, errors)
-    wanted = expected_columns(spec)
-    for column in wanted:
-        if column not in header:
-            errors.add(1, column, f"a column named '{column}' (see the scheme in data/raw/README.md)")
-    extra = [c for c in header if c not in wanted and c != ID_COLUMN]
-    for column in extra:
-        errors.add(1, column, "only respondent_id and the columns survey.yaml implies", column)
-    for column in sorted({c for c in header if header.count(c) > 1}):
-        errors.add(1, column, "each column named once")
-    errors.raise_if_any()
-    options = dict(keep_default_na=False, na_filter=False, skip_blank_lines=False, encoding="utf-8")
-    try:
-        frame = pd.read_csv(path, dtype={c: (str if c == ID_COLUMN else "category") for c in header}, **options)
-        # pandas makes the categories numbers when every value of a column looks like one (a
-        # multi-response column nobody skipped), losing the text ("01" would read as 1): re-read
-        # such columns as text.
-        numeric = [c for c in header if c != ID_COLUMN and not pd.api.types.is_string_dtype(frame[c].cat.categories)]
-        if numeric:
-            text = pd.read_csv(path, dtype=str, usecols=numeric, **options)
-            for column in numeric:
-                frame[column] = text[column].astype("category")
-    except UnicodeDecodeError:
-        data = path.read_bytes()
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            undecodable(errors, data, exc)
-        errors.raise_if_any()
-        raise
-    except pd.errors.ParserError as exc:
-        errors.add(
-            _parser_line(str(exc)),
-            None,
-            "a well-formed UTF-8 CSV file, each row with as many fields as the header",
-            str(exc).strip(),
-        )
-        errors.raise_if_any()
-    if not isinstance(frame.index, pd.RangeIndex):
-        # pandas takes a first data row with one field more than the header as an index column
-        errors.add(2, None, f"{len(header)} fields, as many as the header", f"{len(header) + 1} fields")
-        errors.raise_if_any()
+    header = _header(data, errors)
+    _check_header(header, spec, errors)
+    frame = _parse(path if data is raw else None, data, header, errors)
     rows = end = len(frame)
     while end and (frame.iloc[end - 1].astype(str) == "").all():  # blank lines at the end of the file
         end -= 1
     frame = frame.iloc[:end] if end < len(frame) else frame
-    frame.attrs[LINES] = _row_lines(path, rows)
-    short = _short_rows(path, frame, header, rows)
+    frame.attrs[LINES] = _row_lines(data, rows)
+    short = _short_rows(data, frame, header, rows)
     for line, fields in short[:MAX_LINES_SHOWN]:
         errors.add(line, None, f"{len(header)} fields, as many as the header", f"{fields} fields")
     if len(short) > MAX_LINES_SHOWN:
@@ -121,49 +86,119 @@ def read_respondents(path: Path | str, spec: SurveySpec) -> pd.DataFrame:
     return frame
 
 
-def _short_rows(path: Path, frame: pd.DataFrame, header: list[str], rows: int) -> list[tuple[int, int]]:
+def _normalised(data: bytes) -> bytes:
+    """The file's bytes with every line ending a LF: a lone CR (classic Mac) ends a line as CRLF does."""
+    crs = data.count(b"\r")
+    if not crs:
+        return data
+    if crs == data.count(b"\r\n"):
+        return data.replace(b"\r\n", b"\n")
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+
+def _check_header(header: list[str], spec: SurveySpec, errors: Collector) -> None:
+    """Every column the scheme implies and no other (bar those of badly described questions), none twice."""
+    wanted = expected_columns(spec)
+    for column in wanted:
+        if column not in header:
+            errors.add(1, column, f"a column named '{column}' (see the scheme in data/raw/README.md)")
+    pending = set(spec.unchecked)
+    extra = [c for c in header if c not in wanted and c != ID_COLUMN and c.split(SEPARATOR)[0] not in pending]
+    for column in extra:
+        q = spec.not_asked.get(column.split(SEPARATOR)[0])
+        why = f" (question '{q.id}' has asked: false)" if q else ""
+        errors.add(1, column, f"only respondent_id and the columns survey.yaml implies{why}", column)
+    for column in sorted({c for c in header if header.count(c) > 1}):
+        errors.add(1, column, "each column named once")
+    errors.raise_if_any()
+
+
+def _parse(path: Path | None, data: bytes, header: list[str], errors: Collector) -> pd.DataFrame:
+    """The rows as categorical text columns; a malformed file is one error naming its line.
+
+    Read from the file's path when its bytes needed no change, else from the normalised bytes.
+    """
+    options = dict(keep_default_na=False, na_filter=False, skip_blank_lines=False, encoding="utf-8")
+
+    def source():
+        return str(path) if path is not None else io.BytesIO(data)
+
+    try:
+        # One thread: pandas' parallel reader was slower here on a 2-core machine (it has to merge
+        # each chunk's categories), whether the machine was busy or not.
+        with pd.option_context("mode.max_threads", 1):
+            frame = pd.read_csv(source(), dtype={c: (str if c == ID_COLUMN else "category") for c in header}, **options)
+        # pandas makes the categories numbers when every value of a column looks like one (a
+        # multi-response column nobody skipped), losing the text ("01" would read as 1): re-read
+        # such columns as text.
+        numeric = [c for c in header if c != ID_COLUMN and not pd.api.types.is_string_dtype(frame[c].cat.categories)]
+        if numeric:
+            text = pd.read_csv(source(), dtype=str, usecols=numeric, **options)
+            for column in numeric:
+                frame[column] = text[column].astype("category")
+    except UnicodeDecodeError:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            undecodable(errors, data, exc)
+        errors.raise_if_any()
+        raise
+    except (pd.errors.ParserError, ValueError) as exc:
+        errors.add(
+            _parser_line(str(exc)),
+            None,
+            "a well-formed UTF-8 CSV file, each row with as many fields as the header",
+            str(exc).strip(),
+        )
+        errors.raise_if_any()
+    if not isinstance(frame.index, pd.RangeIndex):
+        # pandas takes a first data row with one field more than the header as an index column
+        errors.add(2, None, f"{len(header)} fields, as many as the header", f"{len(header) + 1} fields")
+        errors.raise_if_any()
+    return frame
+
+
+def _short_rows(data: bytes, frame: pd.DataFrame, header: list[str], rows: int) -> list[tuple[int, int]]:
     """Rows with fewer fields than the header, as (line, fields): pandas pads them with empty cells.
 
-    Only a row whose last cell is empty can be short, so only those lines are parsed again. When
-    the file has more lines than `rows` (the rows pandas read) plus the header, a field spans
-    lines (a quoted line break), rows and lines no longer match, and `csv` reads the whole file.
+    Only a row whose last cell is empty can be short, so only those lines are looked at again: by
+    counting commas, or with `csv` for a line holding a quote. When the file has more lines than
+    `rows` (the rows pandas read) plus the header, a field spans lines (a quoted line break), rows
+    and lines no longer match, and `csv` reads the whole file.
     """
     candidates = np.flatnonzero((frame[header[-1]] == "").to_numpy()) if len(frame) else []
     if not len(candidates):
         return []
-    data = path.read_bytes()
     ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10)
-    starts = np.concatenate(([0], ends + 1))
-    stops = np.concatenate((ends, [len(data)]))
-    lines = len(starts) - (data.endswith(b"\n") or not data)
+    lines = len(ends) + 1 - (data.endswith(b"\n") or not data)
     if lines != rows + 1:
-        return _short_rows_slow(path, len(header))
-    short = []
-    for r in candidates:
-        line = data[starts[r + 1] : stops[r + 1]].rstrip(b"\r") if r + 1 < len(starts) else b""
+        return _short_rows_slow(data, len(header))
+    bounds = np.concatenate((ends, [len(data)]))
+    short, width = [], len(header)
+    for r, start, stop in zip(candidates.tolist(), (bounds[candidates] + 1).tolist(), bounds[candidates + 1].tolist()):
+        if data.count(b",", start, stop) + 1 >= width and data.find(b'"', start, stop) < 0:
+            continue  # as many fields as the header (no quoted comma to miscount)
+        line = data[start:stop]
         if line.count(b'"') % 2:  # a quoted field goes on past this line: rows and lines differ
-            return _short_rows_slow(path, len(header))
+            return _short_rows_slow(data, width)
         if line.strip():  # a blank line is reported by `aggregate`
             fields = len(next(csv.reader([line.decode("utf-8")])))
-            if fields < len(header):
-                short.append((int(r) + 2, fields))
+            if fields < width:
+                short.append((r + 2, fields))
     return short
 
 
-def _row_lines(path: Path, rows: int) -> list[int] | None:
+def _row_lines(data: bytes, rows: int) -> list[int] | None:
     """The line each row starts on, or None when row r is simply line r + 2 (no field spans lines)."""
-    with path.open("rb") as handle:
-        newlines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 24), b""))
-    if newlines <= rows + 1:  # one line per row, the header's, and perhaps no final line break
+    if data.count(b"\n") <= rows + 1:  # one line per row, the header's, and perhaps no final line break
         return None
     starts = []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        next(reader, None)
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    next(reader, None)
+    previous = reader.line_num
+    for _ in reader:
+        starts.append(previous + 1)
         previous = reader.line_num
-        for _ in reader:
-            starts.append(previous + 1)
-            previous = reader.line_num
     return starts
 
 
@@ -173,32 +208,27 @@ def row_line(frame: pd.DataFrame, r: int) -> int:
     return int(lines[r]) if lines is not None and r < len(lines) else int(r) + 2
 
 
-def _short_rows_slow(path: Path, width: int) -> list[tuple[int, int]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        next(reader, None)
-        short, previous = [], reader.line_num
-        for row in reader:
-            if row and len(row) < width:
-                short.append((previous + 1, len(row)))  # the line the row starts on
-            previous = reader.line_num
-        return short
+def _short_rows_slow(data: bytes, width: int) -> list[tuple[int, int]]:
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    next(reader, None)
+    short, previous = [], reader.line_num
+    for row in reader:
+        if row and len(row) < width:
+            short.append((previous + 1, len(row)))  # the line the row starts on
+        previous = reader.line_num
+    return short
 
 
-def _start(path: Path, size: int = 4096) -> bytes:
-    """The first bytes of a file, without reading the rest (it may be hundreds of megabytes)."""
-    with path.open("rb") as handle:
-        return handle.read(size)
-
-
-def _header(path: Path, errors: Collector) -> list[str]:
+def _header(data: bytes, errors: Collector) -> list[str]:
     """The column names on the first line, exactly as written (pandas would rename duplicates)."""
-    with path.open("rb") as handle:
-        first = handle.readline()
+    first = data[: data.find(b"\n") + 1 or len(data)]
     try:
         return next(csv.reader([first.decode("utf-8-sig")]), [])
     except UnicodeDecodeError as exc:
         undecodable(errors, first, exc)
+        errors.raise_if_any()
+    except csv.Error as exc:  # a quote left open on the header line
+        errors.add(1, None, "a header line of column names", str(exc))
         errors.raise_if_any()
 
 
@@ -232,54 +262,20 @@ def aggregate(
     Returns the counts and, per question, (answered, skipped) computed from the rows.
     """
     errors = Collector(path)
+    n = len(frame)
+    anything = np.zeros(n, dtype=bool)
     if ID_COLUMN in frame.columns:
         ids = frame[ID_COLUMN]
-        dup = ids.duplicated().to_numpy()
-        for r in np.flatnonzero(dup)[:MAX_LINES_SHOWN]:
+        duplicated = np.zeros(n, dtype=bool) if ids.is_unique else ids.duplicated().to_numpy()  # the first is faster
+        for r in np.flatnonzero(duplicated)[:MAX_LINES_SHOWN]:
             errors.add(row_line(frame, r), ID_COLUMN, "a unique respondent id", ids.iloc[r])
+        anything |= (ids != "").to_numpy()
     rows: list[tuple[str, str, str, int]] = []
     bases: dict[str, tuple[int, int]] = {}
-    n = len(frame)
-    anything = (frame[ID_COLUMN] != "").to_numpy(copy=True) if ID_COLUMN in frame.columns else np.zeros(n, dtype=bool)
     for q in spec.questions:
-        if q.type in ("single", "likert"):
-            allowed = ["", *q.options]
-            names = [q.id] if q.type == "single" else [f"{q.id}{SEPARATOR}{i}" for i in q.items]
-            answered_any = np.zeros(n, dtype=bool)
-            for item, name in zip(q.grid_items, names):
-                col = frame[name]
-                _bad_values(
-                    errors,
-                    frame,
-                    name,
-                    allowed,
-                    f"one of the options of question '{q.id}' or empty: {', '.join(q.options)}",
-                )
-                tallies = col.value_counts(sort=False)
-                for option in q.options:
-                    rows.append((q.id, item, option, int(tallies.get(option, 0))))
-                answered_any |= (col != "").to_numpy()
-            answered = int(answered_any.sum())
-        else:
-            names = [f"{q.id}{SEPARATOR}{o}" for o in q.options]
-            answered_any = np.zeros(n, dtype=bool)
-            for option, name in zip(q.options, names):
-                col = frame[name]
-                _bad_values(
-                    errors, frame, name, ["", "0", "1"], "1 (ticked), 0 (not ticked) or empty (question skipped)"
-                )
-                rows.append((q.id, "", option, int((col == "1").sum())))
-                answered_any |= (col != "").to_numpy()
-            filled = np.column_stack([(frame[c] != "").to_numpy() for c in names])
-            partial = filled.any(axis=1) & ~filled.all(axis=1)
-            for r in np.flatnonzero(partial)[:MAX_LINES_SHOWN]:
-                errors.add(
-                    row_line(frame, r),
-                    names[int(np.argmin(filled[r]))],
-                    f"0 or 1 in every option of question '{q.id}' once any is filled (empty means skipped)",
-                    "",
-                )
-            answered = int(answered_any.sum())
+        count = _count_multi if q.type == "multi" else _count_choice
+        answered_any = count(errors, frame, q, rows)
+        answered = int(np.count_nonzero(answered_any))
         bases[q.id] = (answered, n - answered)
         anything |= answered_any
     for r in np.flatnonzero(~anything)[:MAX_LINES_SHOWN]:
@@ -292,6 +288,48 @@ def aggregate(
     errors.raise_if_any()
     counts = pd.DataFrame(rows, columns=["question", "item", "option", "count"])
     return counts, bases
+
+
+def _tallies(column: pd.Series) -> tuple[dict[str, int], np.ndarray]:
+    """How often each value occurs in a categorical column, and which cells are filled (not empty)."""
+    categories = list(column.cat.categories)
+    codes = column.cat.codes.to_numpy()
+    tallies = dict(zip(categories, np.bincount(codes, minlength=len(categories)).tolist()))
+    filled = codes != categories.index("") if "" in categories else np.ones(len(codes), dtype=bool)
+    return tallies, filled
+
+
+def _count_choice(errors: Collector, frame: pd.DataFrame, q, rows: list) -> np.ndarray:
+    """A single-choice question or a likert grid: each option's count per item; who answered any item."""
+    names = [q.id] if q.type == "single" else [f"{q.id}{SEPARATOR}{i}" for i in q.items]
+    answered_any = np.zeros(len(frame), dtype=bool)
+    what = f"one of the options of question '{q.id}' or empty: {', '.join(q.options)}"
+    for item, name in zip(q.grid_items, names):
+        _bad_values(errors, frame, name, ["", *q.options], what)
+        tallies, filled = _tallies(frame[name])
+        rows.extend((q.id, item, option, tallies.get(option, 0)) for option in q.options)
+        answered_any |= filled
+    return answered_any
+
+
+def _count_multi(errors: Collector, frame: pd.DataFrame, q, rows: list) -> np.ndarray:
+    """A tick-all question: each option's ticks; who answered it (all its cells filled, or an error)."""
+    names = [f"{q.id}{SEPARATOR}{o}" for o in q.options]
+    filled = np.empty((len(frame), len(names)), dtype=bool)
+    for i, (option, name) in enumerate(zip(q.options, names)):
+        _bad_values(errors, frame, name, ["", "0", "1"], "1 (ticked), 0 (not ticked) or empty (question skipped)")
+        tallies, filled[:, i] = _tallies(frame[name])
+        rows.append((q.id, "", option, tallies.get("1", 0)))
+    answered_any = filled.any(axis=1)
+    partial = answered_any & ~filled.all(axis=1)
+    for r in np.flatnonzero(partial)[:MAX_LINES_SHOWN]:
+        errors.add(
+            row_line(frame, r),
+            names[int(np.argmin(filled[r]))],
+            f"0 or 1 in every option of question '{q.id}' once any is filled (empty means skipped)",
+            "",
+        )
+    return answered_any
 
 
 def check_declared_bases(spec: SurveySpec, bases: dict[str, tuple[int, int]], path: Path | str) -> None:

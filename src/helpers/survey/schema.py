@@ -3,20 +3,32 @@
 Each question has an id, its wording as asked, a type (`single`: one answer; `multi`: tick all
 that apply; `likert`: a grid of items each rated on one scale), its options in questionnaire
 order, for likert grids its items, and the published `answered` and `skipped` counts (null
-where the source does not print them).
+where the source does not print them). A question the wave did not ask is kept with
+`asked: false` (it then has no counts): an analysis that needs it says so by name. Every
+mapping accepts only its own keys, so a typo (`tpye:`) is an error at its line, not ignored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.errors import Collector
+from ..core.errors import Collector, DataError, Problem
 from ..core.sourced_yaml import SourcedDict, SourcedList, load_yaml
 
 QUESTION_TYPES = ("single", "multi", "likert")
 FILL = "FILL IN"  # what helpers.survey.new_wave leaves for the researcher to replace
+# The keys each mapping of survey.yaml may hold ("note" anywhere, for the researcher's remarks).
+KEYS = {
+    "": ("id", "title", "source", "fieldwork", "respondents", "population", "questions", "note"),
+    "source": ("document", "publisher", "title", "published", "section", "note"),
+    "fieldwork": ("date", "note"),
+    "respondents": ("description", "note"),
+    "population": ("description", "size", "size_source", "frame_date", "note"),
+    "question": ("id", "wording", "type", "options", "items", "answered", "skipped", "asked", "note"),
+}
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,7 @@ class Question:
     line: int = 0
     answered_line: int = 0
     skipped_line: int = 0
+    asked: bool = True
 
     @property
     def grid_items(self) -> tuple[str, ...]:
@@ -47,17 +60,29 @@ class SurveySpec:
     questions: tuple[Question, ...]
     population_size: int | None = None
     by_id: dict = field(default_factory=dict, compare=False, repr=False)
+    not_asked: dict = field(default_factory=dict, compare=False, repr=False)  # id -> Question marked asked: false
+    unchecked: frozenset = frozenset()  # ids of questions whose own description has problems
+    questions_line: int = 0
 
     def question(self, qid: str) -> Question:
         return self.by_id[qid]
+
+    @property
+    def size_line(self) -> int:
+        """The line of population.size in survey.yaml."""
+        population = self.meta.get("population")
+        return population.line_of("size") if isinstance(population, SourcedDict) else 0
 
 
 def _text(value) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
+MAX_COUNT = 10**15 - 1  # 15 digits, as counts.csv allows: far above any survey, exact as a float
+
+
 def _count_or_null(value) -> bool:
-    return value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
+    return value is None or (isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT)
 
 
 def _labels(errors: Collector, parent: SourcedDict, key: str, qid: str) -> tuple[str, ...]:
@@ -85,46 +110,100 @@ def _labels(errors: Collector, parent: SourcedDict, key: str, qid: str) -> tuple
 
 
 def load_spec(survey_dir: Path | str) -> SurveySpec:
-    """Read and validate `survey_dir/survey.yaml`."""
+    """Read and validate `survey_dir/survey.yaml`; raise `DataError` listing every problem."""
+    spec, problems = read_spec(survey_dir)
+    if problems:
+        raise DataError(problems)
+    return spec
+
+
+def read_spec(survey_dir: Path | str) -> tuple[SurveySpec | None, list[Problem]]:
+    """`survey_dir/survey.yaml` and its problems; the spec holds the questions that have none.
+
+    The spec is None only when the file cannot be read as a YAML mapping. With problems, the
+    other files of the folder can still be checked against the questions that are well described.
+    """
     path = Path(survey_dir) / "survey.yaml"
-    doc = load_yaml(path)
+    try:
+        doc = load_yaml(path)
+    except DataError as exc:
+        return None, exc.problems
     errors = Collector(path)
     for key in ("id", "title"):
-        if not _text(doc.get(key)):
+        if doc.get(key) != FILL and not _text(doc.get(key)):
             errors.add(doc.line_of(key), key, "a text value", doc.get(key))
+    _unknown_keys(doc, errors)
     _check_source(doc, errors)
     _unfilled(doc, errors, "")
     size = _population_size(doc, errors)
-    questions = _questions(doc, errors)
-    errors.raise_if_any()
+    questions, unchecked = _questions(doc, errors)
     meta = {k: v for k, v in doc.items() if k != "questions"}
-    return SurveySpec(
-        path=path, meta=meta, questions=tuple(questions), population_size=size, by_id={q.id: q for q in questions}
+    asked = [q for q in questions if q.asked]
+    spec = SurveySpec(
+        path=path,
+        meta=meta,
+        questions=tuple(asked),
+        population_size=size,
+        by_id={q.id: q for q in asked},
+        not_asked={q.id: q for q in questions if not q.asked},
+        unchecked=frozenset(unchecked),
+        questions_line=doc.line_of("questions"),
     )
+    return spec, errors.problems
+
+
+def _unknown_keys(doc: SourcedDict, errors: Collector) -> None:
+    """Every mapping holds only its own keys: a misspelt key (`tpye`) is named with its line."""
+    _known(doc, KEYS[""], "", errors)
+    for section in ("source", "fieldwork", "respondents", "population"):
+        if isinstance(doc.get(section), SourcedDict):
+            _known(doc[section], KEYS[section], f"{section}.", errors)
+    if isinstance(doc.get("questions"), SourcedList):
+        for q in doc["questions"]:
+            if isinstance(q, SourcedDict):
+                _known(q, KEYS["question"], "", errors, f" of a question (question '{q.get('id')}')")
+
+
+def _known(mapping: SourcedDict, allowed, prefix: str, errors: Collector, of: str = "") -> None:
+    where = of or (f" of '{prefix[:-1]}'" if prefix else " at the top level")
+    for key in mapping:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            errors.add(
+                mapping.line_of(key), f"{prefix}{key}", f"one of the keys{where}: {', '.join(allowed)}{hint}", key
+            )
 
 
 def _check_date(errors: Collector, parent: SourcedDict, key: str, label: str) -> None:
     """A date field, when given, is a real date written YYYY-MM-DD (YAML reads it as a date)."""
-    if key in parent and not isinstance(parent.get(key), dt.date):
+    if key in parent and parent.get(key) != FILL and not isinstance(parent.get(key), dt.date):
         errors.add(parent.line_of(key), label, "a date written YYYY-MM-DD", parent.get(key))
 
 
-def _unfilled(value, errors: Collector, where: str) -> None:
+def _unfilled(value, errors: Collector, where: str, of: str = "") -> None:
     """Placeholders a new wave's folder starts with (helpers.survey.new_wave) that are still there."""
     if isinstance(value, SourcedDict):
         for key, item in value.items():
-            if item == FILL and key not in ("answered", "skipped", "published", "frame_date"):  # checked below
-                errors.add(value.line_of(key), f"{where}{key}", "the new wave's value in place of FILL IN", item)
+            if item == FILL:
+                expected = f"the new wave's value{of} in place of {FILL}"
+                errors.add(value.line_of(key), f"{where}{key}", expected, item)
             else:
-                _unfilled(item, errors, f"{where}{key}.")
+                _unfilled(item, errors, f"{where}{key}.", of)
     elif isinstance(value, SourcedList):
         for item in value:
-            _unfilled(item, errors, where)
+            if where == "questions." and isinstance(item, SourcedDict):
+                _unfilled(item, errors, "", f" for question '{item.get('id')}'")
+            else:
+                _unfilled(item, errors, where, of)
 
 
 def _check_source(doc: SourcedDict, errors: Collector) -> None:
     source = doc.get("source")
     if not isinstance(source, SourcedDict) or not all(_text(source.get(k)) for k in ("document", "section")):
+        if isinstance(source, SourcedDict) and FILL in (source.get("document"), source.get("section")):
+            _check_date(errors, source, "published", "source.published")
+            return
         errors.add(doc.line_of("source"), "source", "a mapping with 'document' and 'section'", source)
     else:
         _check_date(errors, source, "published", "source.published")
@@ -142,22 +221,27 @@ def _population_size(doc: SourcedDict, errors: Collector) -> int | None:
         )
         return None
     size = population.get("size")
-    if size is not None and not (isinstance(size, int) and not isinstance(size, bool) and size > 0):
-        errors.add(population.line_of("size"), "population.size", "a positive whole number or null", size)
+    if size == FILL:
+        size = None
+    elif size is not None and not (isinstance(size, int) and not isinstance(size, bool) and 0 < size <= MAX_COUNT):
+        expected = "a positive whole number or null (at most 15 digits)"
+        errors.add(population.line_of("size"), "population.size", expected, size)
         size = None
     for key in ("description", "size_source"):
-        if not _text(population.get(key)):
+        if population.get(key) != FILL and not _text(population.get(key)):
             errors.add(population.line_of(key), f"population.{key}", "a text value", population.get(key))
     _check_date(errors, population, "frame_date", "population.frame_date")
     return size
 
 
-def _questions(doc: SourcedDict, errors: Collector) -> list[Question]:
+def _questions(doc: SourcedDict, errors: Collector) -> tuple[list[Question], set[str]]:
+    """The questions in order, and the ids of those whose own description has problems."""
     raw_questions = doc.get("questions")
     if not isinstance(raw_questions, SourcedList) or not raw_questions:
         errors.add(doc.line_of("questions"), "questions", "a non-empty list of questions", raw_questions)
-        return []
+        return [], set()
     questions: list[Question] = []
+    unchecked: set[str] = set()
     seen_ids: dict[str, int] = {}
     for i, q in enumerate(raw_questions):
         if not isinstance(q, SourcedDict):
@@ -170,10 +254,24 @@ def _questions(doc: SourcedDict, errors: Collector) -> list[Question]:
             errors.add(q.line_of("id"), "id", "a text question id", qid)
         elif qid in seen_ids:
             errors.add(q.line_of("id"), "id", f"a unique question id (first on line {seen_ids[qid]})", qid)
+            unchecked.add(qid)
         else:
             seen_ids[qid] = q.line_of("id")
-            questions.append(_question(q, qid, errors))
-    return questions
+            before = len(errors.problems)
+            question = _question(q, qid, errors)
+            if len(errors.problems) > before:
+                unchecked.add(qid)
+            else:
+                questions.append(question)
+    return questions, unchecked
+
+
+def _asked(q: SourcedDict, errors: Collector) -> bool:
+    asked = q.get("asked", True)
+    if not isinstance(asked, bool):
+        errors.add(q.line_of("asked"), "asked", "true or false (false: the wave did not ask this question)", asked)
+        return True
+    return asked
 
 
 def _question(q: SourcedDict, qid: str, errors: Collector) -> Question:
@@ -184,6 +282,8 @@ def _question(q: SourcedDict, qid: str, errors: Collector) -> Question:
     if qtype not in QUESTION_TYPES:
         errors.add(q.line_of("type"), "type", "one of " + ", ".join(QUESTION_TYPES), qtype)
     options = _labels(errors, q, "options", qid)
+    if qtype in ("single", "likert") and len(options) == 1:
+        errors.add(q.line_of("options"), "options", f"at least two options: question '{qid}' is {qtype}", options[0])
     items: tuple[str, ...] = ()
     if qtype == "likert":
         items = _labels(errors, q, "items", qid)
@@ -191,11 +291,15 @@ def _question(q: SourcedDict, qid: str, errors: Collector) -> Question:
         errors.add(
             q.line_of("items"), "items", f"no items: only likert questions have items (question '{qid}' is {qtype})"
         )
+    asked = _asked(q, errors)
     for key in ("answered", "skipped"):
-        if key not in q:
+        if not asked:
+            if q.get(key) not in (None, FILL):
+                errors.add(q.line_of(key), key, f"no {key} count, or null: question '{qid}' has asked: false", q[key])
+        elif key not in q:
             errors.add(q.line, key, f"an '{key}' count for question '{qid}' (null if the source does not print it)")
-        elif not _count_or_null(q.get(key)):
-            errors.add(q.line_of(key), key, "a non-negative whole number or null", q.get(key))
+        elif q.get(key) != FILL and not _count_or_null(q.get(key)):
+            errors.add(q.line_of(key), key, "a non-negative whole number or null (at most 15 digits)", q.get(key))
     return Question(
         id=qid,
         wording=str(q.get("wording", "")).strip(),
@@ -207,6 +311,7 @@ def _question(q: SourcedDict, qid: str, errors: Collector) -> Question:
         line=q.line,
         answered_line=q.line_of("answered"),
         skipped_line=q.line_of("skipped"),
+        asked=asked,
     )
 
 

@@ -7,12 +7,14 @@ every table and sentence uses for intervals are built once from the level and th
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core import parameters
 from ..stats.proportions import CI_METHOD_NAMES, CI_METHODS
 from .folder import Survey, load_survey
+from .needs import caller_question_parameters
 from .reconciliation import respondents_total
 
 
@@ -53,15 +55,28 @@ class SurveyAnalysis:
 
 
 def analysis_setup(
-    *, survey_dir, output_dir, confidence: float, ci_method: str, population_size: int | str | None
+    *,
+    survey_dir,
+    output_dir,
+    confidence: float,
+    ci_method: str,
+    population_size: int | str | None,
+    questions: dict[str, str] | None = None,
 ) -> SurveyAnalysis:
     """Check the parameters every survey notebook shares, load the survey and make the output folder.
 
-    A bad value stops with a ParameterError naming the parameter, before anything is read.
+    A bad value stops with a ParameterError naming the parameter, before anything is read. Each
+    question the notebook needs (`questions`: parameter name -> question id; by default the
+    caller's text variables named `..._question`, its parameters) must be one the wave asked:
+    else one DataError names the question, the wave and the notebook.
     """
     level = parameters.probability("confidence", confidence)
     method = parameters.choice("ci_method", ci_method, CI_METHODS)
     population = parameters.population_parameter("population_size", population_size)
     survey = load_survey(parameters.existing_dir("survey_dir", survey_dir))
+    if questions is None:
+        questions = caller_question_parameters(sys._getframe(1).f_globals)
+    for name, qid in questions.items():
+        survey.question(qid, parameter=name)
     out = parameters.output_dir("output_dir", output_dir)
     return SurveyAnalysis(survey, level, method, out, population)
