@@ -12,69 +12,17 @@ from __future__ import annotations
 import shutil
 import tempfile
 import warnings
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from mutations import FUZZ, mutated
 
 from helpers.core import paths
 from helpers.core.errors import DataError, DataWarning
 from helpers.survey import load_survey
 from helpers.survey.folder import Survey
-
-FUZZ = settings(
-    max_examples=15,
-    deadline=timedelta(seconds=3),
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-
-# Pieces that matter to YAML and CSV: structure, quoting, line ends, the workbench's own words.
-PIECES = [
-    ":",
-    "- ",
-    "[",
-    "]",
-    "{",
-    "}",
-    ",",
-    '"',
-    "'",
-    "#",
-    "&a ",
-    "*a",
-    "!!",
-    "|",
-    ">",
-    "\n",
-    "\r",
-    "\r\n",
-    "\t",
-    " ",
-    "  ",
-    "\x00",
-    "\ufeff",
-    "é",
-    "0",
-    "-1",
-    "1e9",
-    "99999999999999999999",
-    "null",
-    "true",
-    "FILL IN",
-    "asked: false",
-    "type: likert",
-    "id: a",
-    "items: []",
-    "answered: 0",
-    "::",
-    "a,,",
-    "\n\n",
-    "=1+1",
-]
 
 TINY_SURVEY = """\
 id: tiny
@@ -109,24 +57,6 @@ r2,Yes,1,0,Same,Fewer
 r3,No,0,0,Fewer,More
 r4,,,,Same,More
 """
-
-
-@st.composite
-def mutated(draw, original: str) -> str:
-    """The original text with a few pieces inserted, deleted or replaced at drawn places."""
-    text = original
-    for _ in range(draw(st.integers(1, 4))):
-        at = draw(st.integers(0, len(text)))
-        action = draw(st.sampled_from(["insert", "delete", "replace"]))
-        piece = draw(st.sampled_from(PIECES) | st.text(min_size=1, max_size=6))
-        span = draw(st.integers(1, 40))
-        if action == "insert":
-            text = text[:at] + piece + text[at:]
-        elif action == "delete":
-            text = text[:at] + text[at + span :]
-        else:
-            text = text[:at] + piece + text[at + span :]
-    return text
 
 
 def outcome(folder: Path):
