@@ -18,7 +18,6 @@ import pandas as pd
 
 from ..core.errors import Collector
 from ..core.sourced_csv import LINE, read_csv_lines
-from ..core.sourced_yaml import load_yaml
 from ..interviews.codebook import Codebook
 from ..interviews.coders import (
     CODER_NAME,
@@ -30,6 +29,7 @@ from ..interviews.coders import (
     rule_coder,
     without_redundant_empties,
 )
+from ..interviews.study import load_coder_descriptions as interview_coder_descriptions
 
 
 def file_coders(codings_dir: Path | str) -> list[str]:
@@ -98,27 +98,8 @@ NOT_DESCRIBED = {
 
 
 def load_coder_descriptions(path: Path | str) -> dict[str, dict]:
-    """`codings/coders.yaml`: each coder's label, made_by, the four flags (true, false or unknown), description."""
-    path = Path(path)
-    if not path.is_file():
-        return {}
-    data = load_yaml(path)
-    coders = data.get("coders")
-    errors = Collector(path)
-    if not isinstance(coders, dict):
-        errors.add(data.line_of("coders"), "coders", "a mapping of coder name to description", type(coders).__name__)
-        errors.raise_if_any()
-    out = {}
-    for name, entry in coders.items():
-        if not isinstance(entry, dict) or set(entry) != set(CODER_FIELDS):
-            errors.add(coders.line_of(name), name, "the fields " + ", ".join(CODER_FIELDS), entry)
-            continue
-        for flag in FLAGS:
-            if entry[flag] not in TRUTH:
-                errors.add(entry.line_of(flag), flag, "true, false or unknown", entry[flag])
-        out[name] = dict(entry)
-    errors.raise_if_any()
-    return out
+    """`codings/coders.yaml`: each coder's label, made_by, the four flags, description (the interview side's reader)."""
+    return interview_coder_descriptions(path, CODER_FIELDS)
 
 
 def describe_item_coders(coders: Sequence[str], known: dict[str, dict]) -> pd.DataFrame:

@@ -8,6 +8,7 @@ the codings, or what the project file says), written out as `coders.csv`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,8 +102,12 @@ def qdpx_parameter(name: str, value) -> Path | None:
     return path
 
 
-def load_coder_descriptions(path: Path) -> dict[str, dict]:
-    """`coders.yaml`: for each coder CODER_FIELDS; flags true, false or unknown, the version a string or null."""
+def load_coder_descriptions(path: Path | str, fields: Sequence[str] = tuple(CODER_FIELDS)) -> dict[str, dict]:
+    """`coders.yaml`: for each coder `fields`; flags true, false or unknown, the version a string or null.
+
+    The document analysis reads its own coders' file through this too, with its own fields.
+    """
+    path = Path(path)
     if not path.is_file():
         return {}
     data = load_yaml(path)
@@ -114,13 +119,17 @@ def load_coder_descriptions(path: Path) -> dict[str, dict]:
     out = {}
     for name, entry in coders.items():
         line = coders.line_of(name)
-        if not isinstance(entry, dict) or set(entry) != set(CODER_FIELDS):
-            errors.add(line, name, "the fields " + ", ".join(CODER_FIELDS), entry)
+        if not isinstance(entry, dict) or set(entry) != set(fields):
+            errors.add(line, name, "the fields " + ", ".join(fields), entry)
             continue
         for key in FLAGS:
             if entry[key] not in TRUTH:
                 errors.add(entry.line_of(key), key, "true, false or unknown", entry[key])
-        if entry["codebook_version"] is not None and not isinstance(entry["codebook_version"], str):
+        if (
+            "codebook_version" in fields
+            and entry["codebook_version"] is not None
+            and not isinstance(entry["codebook_version"], str)
+        ):
             errors.add(entry.line_of("codebook_version"), "codebook_version", "a quoted version, or null", entry)
         out[name] = dict(entry)
     errors.raise_if_any()
