@@ -452,7 +452,7 @@ def test_a_kill_inside_the_swap_leaves_every_report_in_place(project: Path) -> N
 
 
 def test_an_unwritable_reports_folder_is_reported_truthfully(project: Path, capsys, monkeypatch) -> None:
-    from helpers.build import runner
+    from helpers.build import job as runner
 
     assert build(project) == 0
     (project / "data" / "numbers.txt").write_text("10\n")
