@@ -61,7 +61,7 @@ new-wave: $(STAMP) ## Start a new survey wave: make new-wave NAME=localis_2013 (
 	@$(BIN)/python -m helpers.survey.new_wave $(NAME) $(if $(FROM),--from $(FROM),)
 
 bench: $(STAMP) ## Run the benchmark scripts and print their figures
-	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@$(BIN)/python benchmarks/run_all.py
 
 lock: ## Re-pin requirements.txt from requirements.in (needs the package registry)
 	@rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

@@ -36,7 +36,7 @@ LOCAL = "local:"
 PLUGIN = "workbench-kernels"
 CONNECT_TIMEOUT = "10s"
 WORKERS_TIMEOUT = 60  # seconds to wait for a first worker to join the scheduler
-README = "docs/scaling.md"
+README = 'docs/build.md, "Running on a cluster"'
 # Jobs at once per local worker process: a job spends much of its time waiting on its kernel, so one
 # per process leaves the cores idle (measured: 60 jobs on local:2 took 1.1-1.6 times as long with one).
 THREADS = 2

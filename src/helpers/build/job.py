@@ -6,6 +6,7 @@ runs past the job's `timeout` is not: it would fail again, and a timeout would c
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -21,6 +22,30 @@ from .swap import FAILED, TRASH, clear_failure, swap_folder, write_atomic
 
 KERNEL = "commissioning-workbench"
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]  # silence ipykernel's transport notice
+ENGINE = "workbench"
+
+
+def _engine() -> str:
+    """papermill's nbclient engine, keeping the notebook as run so far when a cell times out.
+
+    papermill saves a notebook that stopped on a cell error, but drops one whose cell timed out;
+    this engine hands it on with the exception, so the build keeps it in _failed/.
+    """
+    from nbclient.exceptions import CellTimeoutError
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class Engine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            except CellTimeoutError as exc:
+                exc.notebook = nb_man.nb
+                raise
+
+    if ENGINE not in papermill_engines._engines:
+        papermill_engines.register(ENGINE, Engine)
+    return ENGINE
 
 
 @dataclass
@@ -58,6 +83,7 @@ class JobRunner:
                     execution_timeout=job.timeout,
                     extra_arguments=KERNEL_ARGS,
                     log_output=False,
+                    engine_name=_engine(),
                     # a retry starts its kernel the usual way, in case the fork server is the trouble
                     **({"kernel_manager_class": self.manager_class} if self.manager_class and attempt == 1 else {}),
                 )
@@ -66,7 +92,8 @@ class JobRunner:
                 return self.fail(
                     job, notebook_out, started, f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}".strip()
                 )
-            except CellTimeoutError:  # run once only: a second run would take as long
+            except CellTimeoutError as exc:  # run once only: a second run would take as long
+                keep_as_run(exc, notebook_out)
                 return self.fail(job, notebook_out, started, timed_out(notebook_out, job))
             except Exception as exc:  # kernel failed to start or died: retry once (papermill #511)
                 if attempt == 2:
@@ -140,6 +167,16 @@ class JobRunner:
         if isinstance(files, dict):
             self.hashes.note_written(self.reports / job.output, files)
         clear_failure(self.reports, job.output)
+
+
+def keep_as_run(exc: Exception, notebook_out: Path) -> None:
+    """Write the notebook a timed-out run left (its cells up to the one that ran too long)."""
+    notebook = getattr(exc, "notebook", None)
+    if notebook is not None:
+        import nbformat
+
+        with contextlib.suppress(OSError):
+            nbformat.write(notebook, notebook_out)
 
 
 def timed_out(notebook_out: Path, job: Job) -> str:

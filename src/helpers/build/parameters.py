@@ -70,10 +70,10 @@ def _parameters_source(notebook: Path) -> str | None:
     """The source of a notebook's cell tagged `parameters` (None when it has none); DataError when unreadable."""
     try:
         nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _notebook_problem(notebook, None, f"a readable notebook ({exc})") from None
-    except (ValueError, RecursionError) as exc:
-        raise _notebook_problem(notebook, None, f"a notebook in JSON (nbformat 4): {exc}") from None
+    except OSError as exc:
+        raise _notebook_problem(notebook, None, f"a readable notebook ({exc.strerror or exc})") from None
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError too: a notebook is UTF-8 JSON
+        raise _notebook_problem(notebook, None, f"a notebook in JSON (UTF-8, nbformat 4): {exc}") from None
     cells = nb.get("cells") if isinstance(nb, dict) else None
     if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
         raise _notebook_problem(notebook, "cells", "a notebook whose cells are a list of cells")
