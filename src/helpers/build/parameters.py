@@ -92,7 +92,14 @@ def declared_parameters(notebook: Path) -> dict[str, Declared]:
     """Read the cell tagged `parameters` of a notebook: each assignment's name, default and type.
 
     A notebook that is not JSON, or a parameters cell that is not Python, is a DataError naming it.
+    Read once per build while the file is unchanged (several jobs and checks share a notebook).
     """
+    from .statcache import memoised
+
+    return dict(memoised("parameters", Path(notebook), _read_declared))
+
+
+def _read_declared(notebook: Path) -> dict[str, Declared]:
     source = _parameters_source(notebook)
     if source is None:
         return {}

@@ -16,13 +16,14 @@ class Planner:
     def plan(self, jobs: list[Job]) -> dict[str, str]:
         """The key each job's report will have after this build, dependencies first."""
         keys: dict[str, str] = {}
+        seen: dict = {}  # each data folder hashed once in this plan, however many jobs read it
         pending = list(jobs)
         while pending:
             progressed = False
             for job in list(pending):
                 deps = expand_needs(job, jobs)
                 if all(d.name in keys for d in deps):
-                    data = data_inputs(job.parameters, job.inputs, self.base)
+                    data = data_inputs(job.parameters, job.inputs, self.base, seen)
                     self.inputs[job.name] = key_inputs(job.notebook, job.parameters, data)
                     keys[job.name] = key_of(self.inputs[job.name], {d.name: keys[d.name] for d in deps})
                     pending.remove(job)
