@@ -63,19 +63,42 @@ class Planner:
 
 
 def run_order(stale: list[Job], jobs: list[Job], timings: dict[str, float]) -> list[Job]:
-    """Jobs that need others last, so a worker never waits on a job that has not started; among
-    the rest, the longest last time first, so the cores stay busy to the end. A job never timed
-    (a first build) is guessed from its code cells: each runs and renders."""
-    cells = {j.name: code_cells(j.notebook) for j in stale if j.name not in timings}
-    return sorted(
-        stale,
-        key=lambda j: (
-            bool(expand_needs(j, jobs)),
-            j.name in cells,
-            -timings.get(j.name, 0.0),
-            -cells.get(j.name, 0),
-        ),
-    )
+    """The order to start the stale jobs in, so the cores stay busy to the end.
+
+    Jobs that need others go last, so a worker never waits on a job that has not started. The
+    rest go by their longest chain to the end of the build (their own time plus that of the
+    jobs that read them, as in list scheduling): a job that a long reader waits for starts
+    before one that nothing reads, which can then run beside that reader at the end. A job's
+    time is its last build's; a job never timed (a first build) is guessed from its code cells,
+    about a second each.
+    """
+    estimate = {j.name: timings.get(j.name) or float(code_cells(j.notebook)) for j in stale}
+    names = set(estimate)
+    readers: dict[str, list[Job]] = {}
+    for job in stale:
+        for dep in expand_needs(job, jobs):
+            if dep.name in names:
+                readers.setdefault(dep.name, []).append(job)
+    chain: dict[str, float] = {}
+    for job in reversed(_dependencies_first(stale, jobs, names)):  # each reader before what it reads
+        chain[job.name] = estimate[job.name] + max((chain[r.name] for r in readers.get(job.name, [])), default=0.0)
+    return sorted(stale, key=lambda j: (bool(expand_needs(j, jobs)), -chain[j.name], j.name))
+
+
+def _dependencies_first(stale: list[Job], jobs: list[Job], names: set[str]) -> list[Job]:
+    """The stale jobs with every job after the stale jobs it needs (load_config refuses cycles)."""
+    needs = {j.name: {d.name for d in expand_needs(j, jobs) if d.name in names} for j in stale}
+    done: set[str] = set()
+    out: list[Job] = []
+    pending = list(stale)
+    while pending:
+        ready = [j for j in pending if needs[j.name] <= done]
+        if not ready:  # a cycle, which load_config refuses: keep the rest as they are
+            return out + pending
+        out += ready
+        done.update(j.name for j in ready)
+        pending = [j for j in pending if j.name not in done]
+    return out
 
 
 def overridden_defaults(job: Job) -> list[str]:

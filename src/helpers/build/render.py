@@ -59,7 +59,9 @@ def warm_up() -> None:
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
     cell = new_code_cell("x = 1", outputs=[new_output("display_data", {"text/html": "<p>x</p>", "text/plain": "x"})])
-    nb = new_notebook(cells=[new_markdown_cell("# Warm-up"), cell], metadata={"language_info": {"name": "python"}})
+    # The notebooks' own lexer (IPython 3): Pygments compiles each lexer's patterns on its first use.
+    language = {"name": "python", "pygments_lexer": "ipython3", "codemirror_mode": {"name": "ipython", "version": 3}}
+    nb = new_notebook(cells=[new_markdown_cell("# Warm-up"), cell], metadata={"language_info": language})
     with _EXPORTER_LOCK:
         _exporter().from_notebook_node(nb)
 
