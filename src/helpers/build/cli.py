@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..core import paths
@@ -25,6 +24,8 @@ from .runner import Builder
 
 def refresh_notebooks(config: Path, only: list[str] | None, workers: int) -> int:
     """Re-run each notebook in notebooks/ in place with its default parameters (what nbval compares)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
@@ -132,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         progress=not args.no_progress,
         fork_kernels=not args.fresh_kernels,
         wait=args.wait,
-        dask=args.dask,
+        dask=args.dask.strip() if args.dask is not None else None,
     )
     if args.list:
         return builder.list_jobs()

@@ -15,7 +15,6 @@ import json
 import shutil
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..core import paths
@@ -213,6 +212,8 @@ class Builder(Planner, JobRunner, Reporter):
         done[job.name].set()
 
     def run_parallel(self, stale: list[Job], jobs: list[Job], keys: dict[str, str]) -> dict[str, Outcome]:
+        from concurrent.futures import ThreadPoolExecutor
+
         from tqdm import tqdm
 
         results: dict[str, Outcome] = {}
