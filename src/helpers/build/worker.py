@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 import platform
 import shutil
+import stat
 import threading
 from functools import cache
 from importlib import metadata
@@ -22,9 +22,11 @@ from pathlib import Path
 from ..core import paths
 from ..core.hashing import helpers_hash
 from .cache import data_inputs, notebook_fingerprint
-from .record import RECORD
+from .record import read_record
 from .runner import Builder, Outcome
+from .statcache import regular_file
 
+MAX_OUTPUT_FILE = 1 << 30  # bytes: far above any report file, far below what would exhaust a worker
 FORK_SERVER = None  # this worker's preloaded kernel parent, started by the client's worker plugin
 _READY = threading.Lock()  # the server answers "ready" once: one thread waits for it, the others after it
 
@@ -101,8 +103,16 @@ def file_hashes(files: dict[str, bytes]) -> dict[str, str]:
 
 
 def read_tree(folder: Path) -> dict[str, bytes]:
-    """Every file below a folder, keyed by its path inside it (POSIX)."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every regular file below a folder, keyed by its path inside it (POSIX).
+
+    A report folder is untrusted: a symbolic link, a FIFO or a device in it is never followed or read.
+    """
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if stat.S_ISREG(path.lstat().st_mode):
+            name = path.relative_to(folder).as_posix()
+            out[name] = regular_file(path, folder, MAX_OUTPUT_FILE)
+    return out
 
 
 def write_tree(folder: Path, files: dict[str, bytes]) -> None:
@@ -226,11 +236,9 @@ def mirror_needs(reports: Path, needs: dict[str, dict]) -> None:
     """
     for output, report in needs.items():
         target = reports / output
-        try:
-            if json.loads((target / RECORD).read_text())["key"] == report["key"]:
-                continue
-        except (OSError, ValueError, KeyError):
-            pass
+        record = read_record(target)
+        if record is not None and record.key == report["key"]:
+            continue
         incoming = reports / ".staging" / f"{output}.needed"
         shutil.rmtree(incoming, ignore_errors=True)
         write_tree(incoming, report["files"])

@@ -202,3 +202,13 @@ def test_a_forged_cache_entry_with_another_stat_does_not_hide_a_change(tmp_path:
     forged = {"r/results.csv": [[info.st_size, info.st_mtime_ns, 0, 0, 0], record["files"]["results.csv"]]}
     (out.parent / CACHE).write_text(json.dumps(forged))
     assert "file changed: results.csv" in reasons(out, record)
+
+
+def test_a_report_sent_to_a_dask_worker_holds_only_its_regular_files(tmp_path: Path) -> None:
+    from helpers.build import worker
+
+    out, _ = report(tmp_path)
+    (tmp_path / "secret.txt").write_text("secret")
+    (out / "link").symlink_to(tmp_path / "secret.txt")
+    os.mkfifo(out / "pipe")
+    assert set(worker.read_tree(out)) == {"results.csv", "build.json"}
