@@ -286,7 +286,7 @@ def spec_cluster():
     default allowed-failures (3), as `dask scheduler` starts it."""
     from distributed import Nanny, Scheduler, SpecCluster
 
-    scheduler = {"cls": Scheduler, "options": {"dashboard": False, "host": "127.0.0.1"}}
+    scheduler = {"cls": Scheduler, "options": {"dashboard": False, "dashboard_address": ":0", "host": "127.0.0.1"}}
     workers = {f"w{i}": {"cls": Nanny, "options": {"nthreads": 1}} for i in range(2)}
     cluster = SpecCluster(scheduler=scheduler, workers=workers, silence_logs=50)
     yield cluster
