@@ -90,7 +90,7 @@ new-notebook: $(STAMP) ## Start an analysis notebook from the template: make new
 	@$(BIN)/python -m helpers.new_notebook -- "$$NAME"
 
 bench: $(STAMP) ## Run the benchmark scripts and print their figures
-	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@$(BIN)/python benchmarks/run_all.py
 
 lock: ## Re-pin requirements.txt from requirements.in (needs the package registry)
 	@rm -rf .lock-venv && "$$PYTHON" -m venv .lock-venv

@@ -137,3 +137,56 @@ def test_every_page_works_in_chromium(site, browser, tmp_path) -> None:
             problems += sideways_scroll(browser, base, path, width)
     assert not problems, "\n".join(problems)
     assert (shots / "index.png").exists()
+
+
+WATCH_POLICY = (
+    "window.__violations = [];"
+    "document.addEventListener('securitypolicyviolation',"
+    " e => window.__violations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));"
+)
+
+
+def policy_problems(browser, url: str, path: str) -> tuple[list[str], object]:
+    """Load a page watching its Content-Security-Policy: problems found, and the open page."""
+    page = browser.new_page(viewport={"width": WIDTHS[0], "height": 900})
+    page.add_init_script(WATCH_POLICY)
+    console = []
+    page.on("console", lambda m: console.append(m.text) if m.type in ("error", "warning") else None)
+    page.goto(url, wait_until="load")
+    problems = []
+    policy = page.evaluate(
+        "(document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]') || {}).content || ''"
+    )
+    if "default-src 'none'" not in policy or "script-src" not in policy:
+        problems.append(f"{path}: no Content-Security-Policy that refuses what it does not name ({policy!r})")
+    problems += [f"{path}: policy violation: {v}" for v in page.evaluate("window.__violations")]
+    problems += [f"{path}: console: {m}" for m in console if "Content Security Policy" in m or "Refused" in m]
+    return problems, page
+
+
+def test_every_page_has_a_policy_that_blocks_injected_script_and_breaks_nothing(site, browser, tmp_path) -> None:
+    reports, base = site
+    problems: list[str] = []
+    for path in pages(reports):
+        found, page = policy_problems(browser, urljoin(base, path), path)
+        problems += found
+        if page.query_selector("#workbench-show-code"):  # the code switch still works under the policy
+            code = ".jp-CodeCell .jp-Cell-inputWrapper"
+            hidden = page.evaluate(f"getComputedStyle(document.querySelector('{code}')).display") == "none"
+            page.click("label[for=workbench-show-code]")
+            shown = page.evaluate(f"getComputedStyle(document.querySelector('{code}')).display") != "none"
+            if not (hidden and shown):
+                problems.append(f"{path}: the 'Show the code' switch does not show the code")
+        page.close()
+    assert not problems, "\n".join(problems)
+    # A script that reached a page from data would not run: the policy refuses it, and says so.
+    report = next(p for p in pages(reports) if p != "index.html")
+    html = (reports / report).read_text(encoding="utf-8")
+    payload = '<script>window.__ran = 1</script><img src="x" alt="x" onerror="window.__ran = 2">'
+    (tmp_path / "hostile.html").write_text(html.replace("</main>", payload + "</main>", 1), encoding="utf-8")
+    with serve(tmp_path) as hostile_base:
+        found, page = policy_problems(browser, urljoin(hostile_base, "hostile.html"), "hostile.html")
+        ran = page.evaluate("window.__ran === undefined ? 0 : window.__ran")
+        page.close()
+    assert ran == 0
+    assert any("script-src" in p for p in found), found

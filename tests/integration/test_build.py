@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -452,7 +453,7 @@ def test_a_kill_inside_the_swap_leaves_every_report_in_place(project: Path) -> N
 
 
 def test_an_unwritable_reports_folder_is_reported_truthfully(project: Path, capsys, monkeypatch) -> None:
-    from helpers.build import runner
+    from helpers.build import job as runner
 
     assert build(project) == 0
     (project / "data" / "numbers.txt").write_text("10\n")
@@ -507,3 +508,127 @@ def test_wait_waits_for_the_holder_then_builds(project: Path) -> None:
         holder.kill()
         waiting.kill()
     assert read_total(project, "tiny-1.0") == "total,6.0"
+
+
+# ---- a shared reports/ is untrusted -------------------------------------------------------------
+
+
+def tamper(project: Path, output: str, **fields) -> None:
+    record_path = project / "reports" / output / "build.json"
+    record = json.loads(record_path.read_text())
+    record_path.write_text(json.dumps({**record, **fields}))
+
+
+def test_a_tampered_build_json_makes_only_its_report_stale_even_with_force(project: Path, capsys) -> None:
+    assert build(project) == 0
+    tamper(project, "tiny-1.0", needs=[])
+    capsys.readouterr()
+    assert build(project, "--list") == 0
+    out = capsys.readouterr().out
+    assert "build.json is not one the build writes (needs:" in out and out.count("up to date") == 1
+    assert build(project, "--force") == 0
+    assert "2 built" in capsys.readouterr().out
+    tamper(project, "tiny-2.0", files={"results.csv": 7})
+    assert build(project) == 0
+    out = capsys.readouterr().out
+    assert "1 built, 1 up to date" in out and "why tiny-2.0 was rebuilt: its build.json is not one" in out
+
+
+def test_listed_names_outside_the_folder_or_special_files_are_never_read(project: Path, tmp_path: Path) -> None:
+    assert build(project) == 0
+    os.mkfifo(project / "reports" / "tiny-2.0" / "pipe")
+    tamper(project, "tiny-1.0", files={"../../data/numbers.txt": "0" * 64, "/proc/kmsg": "0" * 64})
+    record = json.loads((project / "reports" / "tiny-2.0" / "build.json").read_text())
+    tamper(project, "tiny-2.0", files={**record["files"], "pipe": "0" * 64})
+    listed = subprocess.run(build_command(project, "--list"), capture_output=True, text=True, timeout=120)
+    assert listed.returncode == 0, listed.stderr
+    assert "not a plain name inside the report folder" in listed.stdout
+    assert "not a regular file: pipe" in listed.stdout
+    done = subprocess.run(build_command(project), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "2 built" in done.stdout
+
+
+def test_damaged_notes_in_reports_never_stop_a_build(project: Path, capsys) -> None:
+    assert build(project) == 0
+    reports = project / "reports"
+    (reports / ".timings.json").write_text("[1, 2]")
+    (reports / ".build.lock.json").write_text('["not", "a", "holder"]')
+    (reports / "_failed").mkdir()
+    (reports / "_failed" / "tiny-1.0.json").write_text("[]")
+    assert build(project) == 0
+    out = capsys.readouterr().out
+    assert "0 built, 2 up to date" in out
+
+
+def test_failure_records_of_jobs_no_longer_in_the_config_are_removed(project: Path) -> None:
+    (project / "data" / "numbers.txt").write_text("not a number\n")
+    assert build(project) == 1
+    assert (project / "reports" / "_failed" / "tiny-2.0.ipynb").exists()
+    (project / "data" / "numbers.txt").write_text("1\n")
+    config = (project / "reports.yaml").read_text()
+    (project / "reports.yaml").write_text(config.replace("[1.0, 2.0]", "[1.0, 3.0]"))
+    (project / "reports" / "_failed" / "tiny-1.0.json").write_text('{"job": "tiny-1.0", "error": "old"}')
+    assert build(project, "--only", "tiny-3.0") == 0
+    failed = project / "reports" / "_failed"
+    assert not (failed / "tiny-2.0.ipynb").exists() and not (failed / "tiny-2.0.json").exists()
+    assert (failed / "tiny-1.0.json").exists()  # a job the config still has keeps its record until it builds
+
+
+def test_a_cell_past_its_timeout_runs_once_and_is_named(project: Path, capsys) -> None:
+    marker = project / "runs.txt"
+    write_notebook(
+        project / "slow.ipynb",
+        'output_dir = "out"',
+        [
+            f"from pathlib import Path\nwith open({str(marker)!r}, 'a') as f:\n    f.write('run\\n')",
+            "import time; time.sleep(60)",
+        ],
+    )
+    (project / "reports.yaml").write_text("jobs:\n  - name: slow\n    notebook: slow.ipynb\n    timeout: 3\n")
+    started = time.perf_counter()
+    assert build(project) == 1
+    err = capsys.readouterr().err
+    assert marker.read_text() == "run\n" and time.perf_counter() - started < 50
+    assert "FAILED slow:" in err and "ran past its timeout of 3 s" in err and "time.sleep(60)" in err
+    assert "kernel never ran" not in err and "executed notebook kept in" in err
+    assert "time.sleep(60)" in (project / "reports" / "_failed" / "slow.ipynb").read_text()
+
+
+def test_two_refreshes_of_data_processed_at_once_both_succeed(tmp_path: Path) -> None:
+    """Two builds into different reports folders may both find data/processed stale: one waits for the other."""
+    code = (
+        "import sys; from pathlib import Path; from helpers.outputs.processed import refresh_processed\n"
+        "refresh_processed(Path(sys.argv[1]))"
+    )
+    target = tmp_path / "processed"
+    runs = [
+        subprocess.Popen([sys.executable, "-c", code, str(target)], stderr=subprocess.PIPE, text=True) for _ in range(3)
+    ]
+    errors = [run.communicate(timeout=300)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], errors
+    assert (target / ".stamp.json").exists() and any((target / "surveys").rglob("counts.csv"))
+    assert not (tmp_path / ".processed.tmp").exists()
+
+
+def test_every_page_carries_a_policy_that_allows_only_its_templates_scripts(project: Path) -> None:
+    import base64
+    import hashlib
+    import re
+
+    assert build(project) == 0
+    for page in (project / "reports" / "index.html", project / "reports" / "tiny-1.0" / "index.html"):
+        html = page.read_text()
+        policies = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
+        assert len(policies) == 1 and html.index("Content-Security-Policy") < html.find("<script") + len(html) * (
+            "<script" not in html
+        )
+        policy = policies[0]
+        assert "default-src 'none'" in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+        head = html[: html.index("</head>")]
+        scripts = re.findall(r"<script[^>]*>(.*?)</script>", html, re.S)
+        assert len(scripts) == len(re.findall(r"<script[^>]*>(.*?)</script>", head, re.S))
+        for body in scripts:
+            digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in policy
+        if not scripts:
+            assert "script-src 'none'" in policy

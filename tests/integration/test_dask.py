@@ -95,11 +95,11 @@ def build(project: Path, *args: str) -> int:
 
 
 def snapshot(reports: Path) -> dict[str, bytes]:
-    """Every report file (the timings kept beside them vary by design)."""
+    """Every report file (the timings and the stat cache kept beside them vary by design)."""
     return {
         p.relative_to(reports).as_posix(): p.read_bytes()
         for p in sorted(reports.rglob("*"))
-        if p.is_file() and p.name != ".timings.json"
+        if p.is_file() and p.name not in (".timings.json", ".build.stat-cache.json")
     }
 
 
@@ -141,7 +141,7 @@ def test_a_job_whose_worker_dies_is_retried_on_another(project: Path, cluster, c
     assert build(project, "--only", "tiny-1.0", "--dask", cluster.scheduler_address) == 0
     out = capsys.readouterr().out
     assert marker.exists()
-    assert "NOTE tiny-1.0: retried on tcp://" in out and "died while running it" in out
+    assert "NOTE tiny-1.0: retried by the build on tcp://" in out and "died while running it" in out
     assert total(project, "tiny-1.0") == "total,6.0"
     assert not (project / "reports" / "_failed").exists() or not any((project / "reports" / "_failed").iterdir())
 
@@ -275,3 +275,72 @@ def test_a_client_killed_mid_build_leaves_reports_whole_and_the_next_build_compl
     assert build(project) == 0
     assert all(json.loads(r.read_text())["parameters"]["fail_on"] == 5.0 for r in records)
     assert total(project, "tiny-2.0") == "total,12.0"
+
+
+# ---- Dask as Dask users run it ----------------------------------------------------------------
+
+
+@pytest.fixture
+def spec_cluster():
+    """What dask-jobqueue and dask-kubernetes build on: a SpecCluster of nanny-run workers, with Dask's
+    default allowed-failures (3), as `dask scheduler` starts it."""
+    from distributed import Nanny, Scheduler, SpecCluster
+
+    scheduler = {"cls": Scheduler, "options": {"dashboard": False, "dashboard_address": ":0", "host": "127.0.0.1"}}
+    workers = {f"w{i}": {"cls": Nanny, "options": {"nthreads": 1}} for i in range(2)}
+    cluster = SpecCluster(scheduler=scheduler, workers=workers, silence_logs=50)
+    yield cluster
+    cluster.close()
+
+
+def test_a_spec_cluster_is_used_through_its_address_like_any_users(project: Path, spec_cluster, capsys) -> None:
+    assert dask.config.get("distributed.scheduler.allowed-failures") == 3
+    assert build(project) == 0
+    local = snapshot(project / "reports")
+    assert build(project, "--force", "--dask", spec_cluster.scheduler_address) == 0
+    assert "2 built" in capsys.readouterr().out
+    assert snapshot(project / "reports") == local
+
+
+def test_a_scheduler_that_reruns_tasks_is_used_and_the_summary_says_who_retried(
+    project: Path, spec_cluster, capsys
+) -> None:
+    marker = project / "killed"
+    configure(project, kill_marker=f"marker:{marker}", client_pid=os.getpid())
+    assert build(project, "--only", "tiny-1.0", "--dask", spec_cluster.scheduler_address) == 0
+    out = capsys.readouterr().out
+    assert marker.exists() and total(project, "tiny-1.0") == "total,6.0"
+    assert "NOTE tiny-1.0: retried by the Dask scheduler (once, after its worker died)" in out
+    assert "retried by the build" not in out
+
+
+def test_the_build_retry_is_named_as_the_builds(project: Path, cluster, capsys) -> None:
+    marker = project / "killed"
+    configure(project, kill_marker=f"marker:{marker}", client_pid=os.getpid())
+    assert build(project, "--only", "tiny-2.0", "--dask", cluster.scheduler_address) == 0
+    assert "NOTE tiny-2.0: retried by the build on tcp://" in capsys.readouterr().out
+
+
+def test_a_port_where_something_else_answers_is_one_refusal(project: Path, capsys) -> None:
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def answer() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+            time.sleep(2)
+
+    threading.Thread(target=answer, daemon=True).start()
+    address = f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+    try:
+        assert build(project, "--dask", address) == 2
+    finally:
+        listener.close()
+    err = capsys.readouterr().err
+    assert "does not speak Dask's protocol" in err and "Traceback" not in err and "MemoryError" not in err
+    assert not (project / "reports" / "tiny-1.0").exists()

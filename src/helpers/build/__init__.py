@@ -3,6 +3,7 @@
 `python -m helpers.build` runs it. Nothing else in `helpers` imports this package.
 """
 
-from .runner import KERNEL, KERNEL_ARGS, Builder, expand_reports, main
+from .cli import main
+from .runner import KERNEL, KERNEL_ARGS, Builder, expand_reports
 
 __all__ = ["KERNEL", "KERNEL_ARGS", "Builder", "expand_reports", "main"]

@@ -1,5 +1,5 @@
-"""`python -m helpers.build`: see helpers.build.runner."""
+"""`python -m helpers.build`: see helpers.build.cli."""
 
-from .runner import main
+from .cli import main
 
 raise SystemExit(main())

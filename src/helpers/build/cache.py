@@ -19,6 +19,12 @@ BUILD_FORMAT = "2"  # bump when the build's own output format changes
 
 def notebook_fingerprint(notebook: Path) -> str:
     """The hash of a notebook's cells (type, source, tags) and kernel, ignoring outputs."""
+    from .statcache import memoised
+
+    return memoised("fingerprint", Path(notebook), _fingerprint)
+
+
+def _fingerprint(notebook: Path) -> str:
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     cells = [
         [c.get("cell_type"), "".join(c.get("source", "")), sorted(c.get("metadata", {}).get("tags", []))]
@@ -28,14 +34,22 @@ def notebook_fingerprint(notebook: Path) -> str:
     return hashlib.sha256(json.dumps([cells, kernel], sort_keys=True).encode()).hexdigest()
 
 
-def data_inputs(parameters: dict, inputs: tuple[str, ...], base: Path) -> dict[str, str]:
-    """Hashes of the data a job reads: path-valued parameters that exist, and its `inputs`."""
+def data_inputs(parameters: dict, inputs: tuple[str, ...], base: Path, seen: dict | None = None) -> dict[str, str]:
+    """Hashes of the data a job reads: path-valued parameters that exist, and its `inputs`.
+
+    `seen` (one plan's memo) hashes a folder that many jobs read once per plan, not once per job.
+    """
     found: dict[str, str] = {}
     candidates = [v for v in parameters.values() if isinstance(v, str) and v.strip()] + list(inputs)
     for value in candidates:
         path = Path(value) if Path(value).is_absolute() else base / value
         if "\n" not in value and path.exists():
-            found.update(tree_hashes(path))
+            if seen is None:
+                found.update(tree_hashes(path))
+                continue
+            if path not in seen:
+                seen[path] = tree_hashes(path)
+            found.update(seen[path])
     return dict(sorted(found.items()))
 
 

@@ -7,14 +7,16 @@ Every parameter is checked against what the notebook's `parameters` cell declare
 
 from __future__ import annotations
 
-import ast
-import json
+import string
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.errors import Collector
+from ..core.errors import Collector, DataError
 from ..core.sourced_yaml import SourcedDict, SourcedList, load_yaml
+from .parameters import Declared, declared_parameters
+
+__all__ = ["DEFAULT_TIMEOUT", "Declared", "Job", "declared_parameters", "expand_needs", "load_config", "select"]
 
 JOB_KEYS = {
     "name",
@@ -30,21 +32,11 @@ JOB_KEYS = {
     "timeout",
 }
 DEFAULT_TIMEOUT = 600
-
-
-@dataclass(frozen=True)
-class Declared:
-    """A parameter as a notebook declares it: name, default and the types it accepts."""
-
-    name: str
-    default: object
-    types: tuple[str, ...]
-
-    def accepts(self, value) -> bool:
-        kind = _type_name(value)
-        if kind in self.types or "any" in self.types:
-            return True
-        return kind == "int" and "float" in self.types
+# What the build itself keeps in reports/: no output may take one of these names (compared without
+# case, for case-insensitive file systems). Names starting with "." or "_" are refused as well.
+RESERVED_OUTPUTS = {"index.html", "index.htm", "assets", "static"}
+WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+MAX_OUTPUT = 100  # characters: a folder name every file system takes, with room for the build's suffixes
 
 
 @dataclass(frozen=True)
@@ -68,17 +60,6 @@ class Job:
             object.__setattr__(self, "base", self.name)
 
 
-def _type_name(value) -> str:
-    if value is None:
-        return "None"
-    if isinstance(value, bool):
-        return "bool"
-    for kind, name in ((int, "int"), (float, "float"), (str, "str"), (list, "list"), (dict, "dict")):
-        if isinstance(value, kind):
-            return name
-    return "any"
-
-
 def plain(value):
     """A YAML value as plain Python (lists and dicts without line bookkeeping), for papermill."""
     if isinstance(value, dict):
@@ -86,51 +67,6 @@ def plain(value):
     if isinstance(value, list):
         return [plain(v) for v in value]
     return value
-
-
-def _annotation_types(node: ast.expr | None) -> tuple[str, ...] | None:
-    """Types named by an annotation such as `int | None`, `Optional[float]` or `Union[int, str, None]`."""
-    if node is None:
-        return None
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return (_annotation_types(node.left) or ()) + (_annotation_types(node.right) or ())
-    if isinstance(node, ast.Constant) and node.value is None:
-        return ("None",)
-    if isinstance(node, ast.Name):
-        name = {"Path": "str", "object": "any", "Any": "any"}.get(node.id, node.id)
-        return (name,)
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
-        if node.value.id == "Optional":
-            return (_annotation_types(node.slice) or ()) + ("None",)
-        if node.value.id == "Union":  # the form papermill can read
-            members = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-            return tuple(t for member in members for t in (_annotation_types(member) or ()))
-        return (node.value.id.lower(),)
-    return ("any",)
-
-
-def declared_parameters(notebook: Path) -> dict[str, Declared]:
-    """Read the cell tagged `parameters` of a notebook: each assignment's name, default and type."""
-    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
-    cells = [c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if not cells:
-        return {}
-    source = "".join(cells[0]["source"]) if isinstance(cells[0]["source"], list) else cells[0]["source"]
-    out: dict[str, Declared] = {}
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            name, value, annotation = node.targets[0].id, node.value, None
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            name, value, annotation = node.target.id, node.value, node.annotation
-        else:
-            continue
-        try:
-            default = ast.literal_eval(value) if value is not None else None
-        except ValueError:
-            default = None
-        types = _annotation_types(annotation) or ((_type_name(default),) if default is not None else ("any",))
-        out[name] = Declared(name, default, types)
-    return out
 
 
 def load_config(config_path: Path | str) -> list[Job]:
@@ -217,7 +153,12 @@ def _notebook(raw: SourcedDict, label: str, config_path: Path, errors: Collector
             value,
         )
         return None
-    if "output_dir" not in declared_parameters(notebook):
+    try:
+        declared = declared_parameters(notebook)
+    except DataError as exc:
+        errors.add(raw.line_of("notebook"), "notebook", f"in {label}, a notebook the build can read: {exc}", value)
+        return None
+    if "output_dir" not in declared:
         errors.add(
             raw.line_of("notebook"),
             "notebook",
@@ -258,25 +199,63 @@ def _names(raw: SourcedDict, key: str, label: str, errors: Collector) -> tuple[s
     return tuple(value)
 
 
+def output_fields(template: str) -> list[str] | str:
+    """The `{name}` fields of an output template, or why it is not one (only plain names: no index,
+    attribute, conversion or format spec, so no template can run code or build a huge string)."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        return f"a template whose braces pair up ({exc}; write {{{{ and }}}} for a literal brace)"
+    fields = []
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            placeholder = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            return f"placeholders that are plain {{parameter}} names, not {placeholder[:40]}"
+        fields.append(name)
+    return fields
+
+
 def _variants(raw, name: str, params, sweep, label: str, errors: Collector) -> list[tuple[str, str, dict]]:
     """(output folder, title, parameters) of each run of a job: one, or one per swept value."""
     output = str(raw.get("output") or name)
     title = str(raw.get("title") or name)
     variants = [({}, "")] if not sweep else [({k: v}, f"{v}") for k, vs in sweep.items() for v in vs]
+    fields = output_fields(output)
+    if isinstance(fields, str):
+        errors.add(raw.line_of("output"), "output", f"in {label}, {fields}", output)
+        return []
+    unknown = [f for f in fields if f not in params and f not in sweep]
+    if unknown:
+        allowed = ", ".join(sorted(set(params) | set(sweep))) or "none"
+        errors.add(raw.line_of("output"), "output", f"in {label}, placeholders naming parameters ({allowed})", output)
+        return []
     out = []
     for extra, suffix in variants:
-        try:
-            out_name = (
-                output.format(**{**dict(params), **extra})
-                if "{" in output
-                else (f"{output}-{suffix}" if suffix else output)
+        values = {**dict(params), **extra}
+        if fields:
+            out_name = "".join(
+                text + (str(values[name]) if name is not None else "")
+                for text, name, _, _ in string.Formatter().parse(output)
             )
-        except KeyError as exc:
-            errors.add(raw.line_of("output"), "output", f"in {label}, placeholders naming parameters", str(exc))
-            out_name = output
+        else:
+            out_name = f"{output}-{suffix}" if suffix else output
         shown = f" ({', '.join(f'{k} = {v}' for k, v in extra.items())})" if extra else ""
-        out.append((out_name, title + shown, plain({**dict(params), **extra})))
+        out.append((out_name, title + shown, plain(values)))
     return out
+
+
+def reserved_output(output: str) -> str:
+    """Why an output folder name would replace or shadow what the build keeps in reports/ ("" if it would not)."""
+    lowered = output.lower()
+    if output.startswith((".", "_")):
+        return "names starting with '.' or '_' are the build's own (.staging, .build.lock, _failed, ...)"
+    if lowered in RESERVED_OUTPUTS:
+        return f"{output!r} is the build's own ({', '.join(sorted(RESERVED_OUTPUTS))} are kept for it)"
+    if lowered.split(".", 1)[0] in WINDOWS_DEVICES:
+        return f"{output!r} is a device name on Windows"
+    return ""
 
 
 def _check_together(jobs: list[Job], errors: Collector) -> None:
@@ -287,11 +266,19 @@ def _check_together(jobs: list[Job], errors: Collector) -> None:
     for job in jobs:
         if names[job.name] > 1 or outputs[job.output] > 1:
             errors.add(job.line, "name", "unique job names and outputs", job.name)
-        if not all(ch.isalnum() or ch in "-_." for ch in job.output) or job.output.startswith(("_", ".")):
+        if not job.output or len(job.output) > MAX_OUTPUT or not all(ch.isalnum() or ch in "-_." for ch in job.output):
             errors.add(
                 job.line,
                 "output",
-                f"in job '{job.name}', a folder name of letters, digits, '-', '_' and '.'",
+                f"in job '{job.name}', a folder name of up to {MAX_OUTPUT} letters, digits, '-', '_' and '.'",
+                job.output,
+            )
+        elif reserved_output(job.output):
+            errors.add(
+                job.line,
+                "output",
+                f"in job '{job.name}', an output that does not replace what the build keeps in reports/: "
+                + reserved_output(job.output),
                 job.output,
             )
         for need in job.needs:

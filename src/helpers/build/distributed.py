@@ -3,10 +3,11 @@
 The workers run each job's papermill execution and HTML render (helpers.build.worker); this
 process keeps what needs one owner: the plan and cache keys, the `needs` order, the check of every
 returned file's SHA-256, the atomic swap into reports/, _failed/ and the index. Before any job
-starts, every worker's Python, installed packages and `helpers` source must equal this process's.
-A job whose worker dies is run once more on another; a lost scheduler stops the build, and every
-report stays as it was or as a finished job left it. Imported only under --dask: `distributed` is
-an optional extra (`pip install -e .[dask]`).
+starts, every worker's Python, pinned packages and `helpers` source must equal this process's.
+A job whose worker dies is rerun by the scheduler (its allowed-failures, 3 by default with `dask
+scheduler`) or, when the scheduler reruns nothing, once by the build; the summary says which. A
+lost scheduler stops the build, and every report stays as it was or as a finished job left it.
+Imported only under --dask: `distributed` is an optional extra (`pip install -e .[dask]`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from distributed.scheduler import KilledWorker
 
 from ..core import paths
 from . import worker
+from .address import check_address, probe
 from .cache import data_inputs, notebook_fingerprint
 from .config import Job, expand_needs
 from .runner import KERNEL, Builder, Outcome
@@ -34,7 +36,7 @@ LOCAL = "local:"
 PLUGIN = "workbench-kernels"
 CONNECT_TIMEOUT = "10s"
 WORKERS_TIMEOUT = 60  # seconds to wait for a first worker to join the scheduler
-README = 'README.md, "Running on a cluster"'
+README = 'docs/build.md, "Running on a cluster"'
 # Jobs at once per local worker process: a job spends much of its time waiting on its kernel, so one
 # per process leaves the cores idle (measured: 60 jobs on local:2 took 1.1-1.6 times as long with one).
 THREADS = 2
@@ -75,6 +77,12 @@ def _allowed_failures(dask_scheduler) -> int:
     return dask_scheduler.allowed_failures
 
 
+def _suspicious(dask_scheduler, key: str) -> int:
+    """How many workers died while running this task (the scheduler reran it after each)."""
+    task = dask_scheduler.tasks.get(key)
+    return int(getattr(task, "suspicious", 0) or 0)
+
+
 class Cluster:
     """A client of one Dask cluster, for one build: `execute` is the local build's per-job seam."""
 
@@ -83,6 +91,7 @@ class Cluster:
         self.local: LocalCluster | None = None
         self.lost = ""  # why the build stopped, once the scheduler is gone
         self.fingerprints: dict[Path, str] = {}
+        self.allowed = 0  # how often the scheduler reruns a task whose worker died (read by check())
         self.client = self.connect(address)
         self.environment = worker.environment()
 
@@ -109,9 +118,12 @@ class Cluster:
                 )
             self.address = f"{address} ({self.local.scheduler_address})"
             return Client(self.local)
+        problem = check_address(address) or probe(address)
+        if problem:
+            raise ClusterRefused(f"--dask {address}: {problem}")
         try:
-            client = Client(address, timeout=CONNECT_TIMEOUT)
-        except (OSError, TimeoutError) as exc:
+            client = Client(address.strip(), timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as exc:
             raise ClusterRefused(f"no Dask scheduler answered at {address} ({exc})") from None
         try:
             client.wait_for_workers(1, timeout=WORKERS_TIMEOUT)
@@ -121,14 +133,8 @@ class Cluster:
         return client
 
     def check(self) -> None:
-        """Refuse a cluster whose workers differ from this process, or whose scheduler retries dead workers' jobs."""
-        retries = self.client.run_on_scheduler(_allowed_failures)
-        if retries != 0:
-            raise ClusterRefused(
-                f"the Dask scheduler at {self.address} reruns a job whose worker dies up to {retries} times "
-                "on its own; the build retries once and reports it: start the scheduler with "
-                "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=0 (see " + README + ")"
-            )
+        """Refuse a cluster whose workers differ from this process; learn how often its scheduler reruns a job."""
+        self.allowed = int(self.client.run_on_scheduler(_allowed_failures) or 0)
         for address, theirs in sorted(self.client.run(worker.environment).items()):
             problems = worker.differences(self.environment, theirs)
             if problems:
@@ -157,30 +163,51 @@ class Cluster:
 
     # ---- one job --------------------------------------------------------------------------
     def execute(self, job: Job, staging: Path, needs_read: dict[str, str]) -> Outcome:
-        """Run a job on a worker (once more on another if that worker dies); check and swap in its outputs."""
+        """Run a job on a worker; check and swap in its outputs. A job whose worker dies is rerun by the
+        scheduler when it reruns tasks, else once by the build; the note says who reran it."""
         started = time.perf_counter()
         if self.lost:
             return Outcome(job, "failed", 0.0, f"not run: {self.lost}")
         spec = self.spec(job, needs_read)
         dead: list[str] = []
         while True:
-            future = self.client.submit(worker.run_job, spec, key=f"{job.output}-{uuid.uuid4().hex}", pure=False)
+            key = f"{job.output}-{uuid.uuid4().hex}"
+            future = self.client.submit(worker.run_job, spec, key=key, pure=False)
             try:
                 result = future.result()
+                by_scheduler = self.deaths(key) if self.allowed else 0
                 break
             except KilledWorker as exc:
                 dead.append(exc.last_worker.address)
-                if len(dead) == 2:
-                    return self.builder.fail(
-                        job, staging / "notebook.ipynb", started, f"its worker died twice ({dead[0]}, then {dead[1]})"
-                    )
+                if self.allowed or len(dead) == 2:
+                    return self.builder.fail(job, staging / "notebook.ipynb", started, self.died(dead))
             except (CancelledError, OSError) as exc:
                 self.lost = f"the Dask scheduler at {self.address} was lost ({type(exc).__name__})"
                 return Outcome(job, "failed", time.perf_counter() - started, f"not finished: {self.lost}")
             finally:
                 future.release()
-        note = f"retried on {result['worker']} after {dead[0]} died while running it" if dead else ""
+        note = ""
+        if dead:
+            note = f"retried by the build on {result['worker']} after {dead[0]} died while running it"
+        elif by_scheduler:
+            times = "once" if by_scheduler == 1 else f"{by_scheduler} times"
+            note = f"retried by the Dask scheduler ({times}, after its worker died), finished on {result['worker']}"
         return self.receive(job, staging, started, result, note)
+
+    def deaths(self, key: str) -> int:
+        """How many workers died running this task, as its scheduler counted (0 when it cannot say)."""
+        try:
+            return self.client.run_on_scheduler(_suspicious, key=key)
+        except Exception:  # noqa: BLE001  (the count only words a note)
+            return 0
+
+    def died(self, dead: list[str]) -> str:
+        if self.allowed:
+            return (
+                f"its worker died {self.allowed + 1} times (the Dask scheduler reran it {self.allowed} times, "
+                f"its allowed-failures; the last worker was {dead[-1]})"
+            )
+        return f"its worker died twice ({dead[0]}, then {dead[1]}; the build retried it once)"
 
     def spec(self, job: Job, needs_read: dict[str, str]) -> dict:
         """All a worker needs to run the job as the local build would, and to check it has the same inputs."""

@@ -39,10 +39,14 @@ class BuildLock:
         self.note = ""
 
     def holder(self) -> dict | None:
+        """Who holds the lock, as its note says (untrusted: anything but a small JSON object reads as unknown)."""
+        from .statcache import regular_file
+
         try:
-            return json.loads((self.reports / HOLDER).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            raw = json.loads(regular_file(self.reports / HOLDER, self.reports, 1 << 16).decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
             return None
+        return {k: str(raw.get(k))[:200] for k in ("pid", "host", "started")} if isinstance(raw, dict) else None
 
     def acquire(self) -> str:
         """Take the lock; return a line to print ("" when there is nothing to say). Raises `Busy`."""
@@ -62,6 +66,7 @@ class BuildLock:
         if left:  # its holder died without releasing it (the system freed the lock itself)
             notes.append(f"Took over the lock of a build that is no longer running ({describe(left)}).")
         info = {"pid": os.getpid(), "host": socket.gethostname(), "started": time.strftime("%Y-%m-%d %H:%M:%S %z")}
+        (self.reports / HOLDER).unlink(missing_ok=True)  # never write through a link left in its place
         (self.reports / HOLDER).write_text(json.dumps(info) + "\n", encoding="utf-8")
         return " ".join(notes)
 

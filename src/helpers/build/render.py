@@ -3,12 +3,15 @@
 The reviewer's page hides the code (a "Show the code" switch reveals it, and the executed
 notebook sits beside it),
 embeds its figures, opens with a table of contents and closes with a provenance footer (commit,
-parameters, data hashes, package versions). Nothing is loaded from the internet, and the output
-is byte-identical for the same inputs.
+parameters, data hashes, package versions). Nothing is loaded from anywhere: a Content-Security-Policy
+on every page says so, and lets run only the template's own scripts, by hash. The output is
+byte-identical for the same inputs.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import re
 import string
@@ -19,6 +22,18 @@ _EMPTY_SCRIPTS = re.compile(r'<script src="">\s*</script>\n?')
 _MATHJAX = re.compile(r'<script type="text/x-mathjax-config">.*?</script>\n?', re.S)
 _HEADING = re.compile(r'<h([1-3])\s+id="([^"]+)"[^>]*>(.*?)(?:<a class="anchor-link"[^>]*>.*?</a>)?</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
+_CHARSET = re.compile(r'<meta charset="utf-8"\s*/?>\n?', re.I)
+_JS_TYPES = {"", "module", "text/javascript", "application/javascript"}
+
+# The Content-Security-Policy of every page the build writes: nothing is loaded from anywhere
+# (figures are embedded as data: URLs), styles are the page's own, and the only scripts that run
+# are those the page template itself puts in <head>, each allowed by its SHA-256. A script or an
+# event handler that reached a page from data would not run.
+POLICY = (
+    "default-src 'none'; script-src {scripts}; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
 
 # Added to every report's <head>: no favicon request, contrast-safe code colours, the code switch.
 TEMPLATES = Path(__file__).parent / "templates"
@@ -44,7 +59,9 @@ def warm_up() -> None:
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
     cell = new_code_cell("x = 1", outputs=[new_output("display_data", {"text/html": "<p>x</p>", "text/plain": "x"})])
-    nb = new_notebook(cells=[new_markdown_cell("# Warm-up"), cell], metadata={"language_info": {"name": "python"}})
+    # The notebooks' own lexer (IPython 3): Pygments compiles each lexer's patterns on its first use.
+    language = {"name": "python", "pygments_lexer": "ipython3", "codemirror_mode": {"name": "ipython", "version": 3}}
+    nb = new_notebook(cells=[new_markdown_cell("# Warm-up"), cell], metadata={"language_info": language})
     with _EXPORTER_LOCK:
         _exporter().from_notebook_node(nb)
 
@@ -164,7 +181,35 @@ def render_html(nb, title: str, provenance: dict, links: dict[str, str], hide_co
         if "</main>" in body
         else body.replace("</body>", provenance_footer(provenance, links) + "</body>", 1)
     )
-    return body
+    return with_policy(body)
+
+
+def template_scripts(page: str) -> list[str]:
+    """The 'sha256-...' source of each inline script the page's <head> holds (the template's own)."""
+    head = page[: page.find("</head>")] if "</head>" in page else ""
+    sources = []
+    for attributes, body in _SCRIPT.findall(head):
+        kind = re.search(r'type\s*=\s*"([^"]*)"', attributes)
+        if (kind.group(1).strip().lower() if kind else "") in _JS_TYPES:
+            digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii")
+            sources.append(f"'sha256-{digest}'")
+    return sorted(set(sources))
+
+
+def policy_meta(page: str) -> str:
+    """The CSP <meta> line for a page, allowing only its template's own inline scripts."""
+    scripts = " ".join(template_scripts(page)) or "'none'"
+    return f'<meta http-equiv="Content-Security-Policy" content="{POLICY.format(scripts=scripts)}">\n'
+
+
+def with_policy(page: str) -> str:
+    """The page with its CSP as the line after <meta charset> (before any script it governs)."""
+    found = _CHARSET.search(page)
+    if found is None:
+        raise ValueError('a page without <meta charset="utf-8"> cannot take its policy first')
+    return (
+        page[: found.end()] + ("" if found.group(0).endswith("\n") else "\n") + policy_meta(page) + page[found.end() :]
+    )
 
 
 def _template(name: str) -> string.Template:
@@ -185,7 +230,7 @@ def index_page(entries: list[dict], commit: str) -> str:
     for group, items in groups.items():
         rows = "".join(row_html.substitute(_index_row(e)) for e in items)
         parts.append(group_html.substitute(group=html.escape(group), rows=rows))
-    return page.substitute(commit=html.escape(commit), groups="".join(parts))
+    return with_policy(page.substitute(commit=html.escape(commit), groups="".join(parts)))
 
 
 def _index_row(e: dict) -> dict[str, str]:

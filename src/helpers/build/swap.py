@@ -7,6 +7,7 @@ Elsewhere the swap is two renames, and the next build's recovery undoes a kill b
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -65,3 +66,63 @@ def swap_folder(staging: Path, final: Path, trash: Path) -> None:
     kill_point("swap")
     staging.rename(final)
     shutil.rmtree(trash, ignore_errors=True)
+
+
+STAGING, TRASH, FAILED = ".staging", ".trash", "_failed"
+FAILURE_SUFFIXES = (".ipynb", ".json")  # _failed/<output>.ipynb (the executed notebook) and .json (the error)
+
+
+def recover(reports: Path) -> None:
+    """Finish what a killed build left: restore swapped-out reports, drop half-made ones."""
+    trash = reports / TRASH
+    if trash.is_dir():
+        for old in trash.iterdir():
+            final = reports / old.name
+            if not final.exists():
+                old.rename(final)
+            else:
+                shutil.rmtree(old)
+    shutil.rmtree(reports / STAGING, ignore_errors=True)
+
+
+def clear_failure(reports: Path, output: str) -> None:
+    """A job's report is current again: its last failure no longer applies."""
+    failed = reports / FAILED
+    for suffix in FAILURE_SUFFIXES:
+        (failed / f"{output}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(failed / output, ignore_errors=True)
+    with contextlib.suppress(OSError):  # gone when empty, so reports/ holds no stale folder
+        failed.rmdir()
+
+
+def prune_failures(reports: Path, outputs: set[str]) -> list[str]:
+    """Remove the _failed/ entries of jobs the config no longer has; the names removed."""
+    failed = reports / FAILED
+    if not failed.is_dir() or failed.is_symlink():
+        return []
+    removed = []
+    for entry in sorted(failed.iterdir()):
+        name = entry.name
+        output = next((name[: -len(s)] for s in FAILURE_SUFFIXES if name.endswith(s)), name)
+        if output in outputs or name.startswith("."):  # a current job's, or a write in progress
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed.append(name)
+    with contextlib.suppress(OSError):
+        failed.rmdir()
+    return removed
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write text so that readers see the old file or the new one, never a half-written one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            return
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.unlink(missing_ok=True)  # never write through a link someone left at the temporary name
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

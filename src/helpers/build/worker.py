@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 import platform
 import shutil
+import stat
 import threading
 from functools import cache
 from importlib import metadata
@@ -22,35 +22,59 @@ from pathlib import Path
 from ..core import paths
 from ..core.hashing import helpers_hash
 from .cache import data_inputs, notebook_fingerprint
-from .runner import RECORD, Builder, Outcome
+from .record import read_record
+from .runner import Builder, Outcome
+from .statcache import regular_file
 
+MAX_OUTPUT_FILE = 1 << 30  # bytes: far above any report file, far below what would exhaust a worker
 FORK_SERVER = None  # this worker's preloaded kernel parent, started by the client's worker plugin
 _READY = threading.Lock()  # the server answers "ready" once: one thread waits for it, the others after it
 
 
-def environment() -> dict:
-    """What must match between client and worker: Python, every installed package, the helpers source.
+PIN_FILES = ("requirements.txt", "requirements-dask.txt")
 
-    The helpers hash is taken twice: as loaded by this process and as on disk now (a worker started
-    before the source changed would render with the old code while its kernels import the new).
-    Taken afresh for the check at the start of a build; each job checks the copy `known_environment` keeps.
+
+def pinned_names(root: Path | None = None) -> list[str]:
+    """The packages the project pins (requirements.txt and requirements-dask.txt), normalised names."""
+    names = set()
+    for name in PIN_FILES:
+        try:
+            lines = ((root or paths.ROOT) / name).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            text = line.split("#", 1)[0].strip()
+            if "==" in text:
+                names.add(text.split("==", 1)[0].split("[", 1)[0].strip().lower().replace("_", "-"))
+    return sorted(names)
+
+
+def environment() -> dict:
+    """What must match between client and worker: Python, the pinned packages, the helpers source.
+
+    Only what the build needs is compared: each package the project pins, at its installed version
+    (or "not installed"), not every tool a machine happens to have. The helpers hash is taken
+    twice: as loaded by this process and as on disk now (a worker started before the source changed
+    would render with the old code while its kernels import the new). Taken afresh for the check at
+    the start of a build; each job checks the copy `known_environment` keeps.
     """
     packages = {}
-    for dist in metadata.distributions():
-        name = (dist.metadata["Name"] or "").lower().replace("_", "-")
-        if name and name != "helpers":
-            packages[name] = dist.version
+    for name in pinned_names():
+        try:
+            packages[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            packages[name] = "not installed"
     return {
         "python": platform.python_version(),
         "helpers (loaded)": helpers_hash(),
         "helpers (on disk)": helpers_hash.__wrapped__(),
-        "packages": dict(sorted(packages.items())),
+        "packages": packages,
     }
 
 
 @cache
 def known_environment() -> dict:
-    """This process's environment as first seen (about 0.1 s to take: once per worker process, not per job)."""
+    """This process's environment as first seen (taken once per worker process, not per job)."""
     return environment()
 
 
@@ -79,8 +103,16 @@ def file_hashes(files: dict[str, bytes]) -> dict[str, str]:
 
 
 def read_tree(folder: Path) -> dict[str, bytes]:
-    """Every file below a folder, keyed by its path inside it (POSIX)."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every regular file below a folder, keyed by its path inside it (POSIX).
+
+    A report folder is untrusted: a symbolic link, a FIFO or a device in it is never followed or read.
+    """
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if stat.S_ISREG(path.lstat().st_mode):
+            name = path.relative_to(folder).as_posix()
+            out[name] = regular_file(path, folder, MAX_OUTPUT_FILE)
+    return out
 
 
 def write_tree(folder: Path, files: dict[str, bytes]) -> None:
@@ -204,11 +236,9 @@ def mirror_needs(reports: Path, needs: dict[str, dict]) -> None:
     """
     for output, report in needs.items():
         target = reports / output
-        try:
-            if json.loads((target / RECORD).read_text())["key"] == report["key"]:
-                continue
-        except (OSError, ValueError, KeyError):
-            pass
+        record = read_record(target)
+        if record is not None and record.key == report["key"]:
+            continue
         incoming = reports / ".staging" / f"{output}.needed"
         shutil.rmtree(incoming, ignore_errors=True)
         write_tree(incoming, report["files"])

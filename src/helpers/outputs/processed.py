@@ -19,14 +19,31 @@ from ..core.errors import DataError
 from ..core.hashing import raw_data_key, stamp_holds
 
 STAMP = ".stamp.json"
+LOCK = ".refresh.lock"
 
 
 def refresh_processed(target: Path = paths.PROCESSED) -> bool:
-    """Rewrite data/processed from data/raw when the raw data changed; True if it wrote."""
+    """Rewrite data/processed from data/raw when the raw data changed; True if it wrote.
+
+    One writer at a time holds `<target>/.refresh.lock` (builds into different reports folders share
+    data/processed and its staging folder), and the stamp is checked again once the lock is held.
+    """
+    from filelock import FileLock
+
     key = raw_data_key()
     stamp = target / STAMP
     if stamp_holds(stamp, key):
         return False
+    target.mkdir(parents=True, exist_ok=True)
+    with FileLock(target / LOCK, thread_local=False):
+        if stamp_holds(stamp, key):  # another writer finished while this one waited
+            return False
+        _write(target, key, stamp)
+    return True
+
+
+def _write(target: Path, key: str, stamp: Path) -> None:
+    """Write the tables into a staging folder beside `target`, then move them in (under the lock)."""
     staging = target.parent / f".{target.name}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -40,7 +57,6 @@ def refresh_processed(target: Path = paths.PROCESSED) -> bool:
             os.replace(staging / name, target / name)
     os.replace(staging / STAMP, stamp)
     shutil.rmtree(staging, ignore_errors=True)
-    return True
 
 
 def write_tables(out: Path) -> None:

@@ -69,3 +69,28 @@ def test_duplicate_names_are_still_refused(tmp_path) -> None:
     path.write_text(path.read_text() + "  - name: reader\n    notebook: n.ipynb\n")
     with pytest.raises(DataError, match="unique job names"):
         load_config(path)
+
+
+def test_a_job_nothing_reads_starts_after_those_a_reader_waits_for(tmp_path: Path) -> None:
+    """It can then run beside the reader at the end, instead of leaving a core idle there."""
+    from helpers.build.plan import run_order
+
+    notebook = tmp_path / "n.ipynb"
+    sweep_project(tmp_path, 2)
+    jobs = [
+        Job(name="alone", notebook=notebook, output="alone", title="", group="", description="", parameters={}),
+        Job(name="read", notebook=notebook, output="read", title="", group="", description="", parameters={}),
+        Job(
+            name="reader",
+            notebook=notebook,
+            output="reader",
+            title="",
+            group="",
+            description="",
+            parameters={},
+            needs=("read",),
+        ),
+    ]
+    timings = {"alone": 10.0, "read": 5.0, "reader": 8.0}
+    assert [j.name for j in run_order(jobs, jobs, timings)] == ["read", "alone", "reader"]
+    assert [j.name for j in run_order(jobs, jobs, {**timings, "alone": 20.0})] == ["alone", "read", "reader"]
