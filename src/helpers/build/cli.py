@@ -117,8 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.refresh_notebooks:
         return refresh_notebooks(args.config, args.only, args.jobs)
+    run_on_cluster = None
     if args.dask is not None:
         from .address import check_address
+        from .distributed import run_on_cluster
 
         problem = check_address(args.dask)
         if problem:
@@ -134,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         fork_kernels=not args.fresh_kernels,
         wait=args.wait,
         dask=args.dask.strip() if args.dask is not None else None,
+        run_on_cluster=run_on_cluster,
     )
     if args.list:
         return builder.list_jobs()

@@ -46,9 +46,12 @@ class Builder(Planner, JobRunner, Reporter):
         fork_kernels: bool = True,
         wait: bool = False,
         dask: str | None = None,
+        run_on_cluster=None,
     ):
         self.config = config
         self.dask = dask  # a Dask scheduler address or local:N (helpers.build.distributed)
+        # helpers.build.distributed.run_on_cluster, given by the command line with --dask (it builds on this module)
+        self.run_on_cluster = run_on_cluster
         self.cluster = None  # while the stale jobs run on Dask: the object whose execute() runs each
         self.fork_kernels = fork_kernels
         self.manager_class = None  # set while a fork server runs
@@ -138,9 +141,7 @@ class Builder(Planner, JobRunner, Reporter):
             self.commit = git_commit()
             self.packages = package_versions()
             if self.dask:
-                from .distributed import run_on_cluster
-
-                on_cluster = run_on_cluster(self, stale, jobs, keys)
+                on_cluster = self.run_on_cluster(self, stale, jobs, keys)
                 if on_cluster is None:  # refused before any job ran
                     return 2
                 outcomes.update(on_cluster)

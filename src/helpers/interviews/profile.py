@@ -125,7 +125,8 @@ def undescribed_coder(coder: str, origin: str) -> dict:
 def summary(folder: Path | str, codebook: Path | str | None = None) -> str:
     """What the interview-coding report will read from a transcripts folder, one fact a line."""
     from .codebook import load_codebook
-    from .documents import ADD_A_SECOND_CODER, load_corpus_folder
+    from .documents import ADD_A_SECOND_CODER
+    from .folder import load_corpus_folder
 
     book = load_codebook(codebook) if codebook is not None else None
     corpus = load_corpus_folder(folder, book)

@@ -33,9 +33,9 @@ from .documents import (
     ADD_A_SECOND_CODER,
     codings_to_segments,
     excerpt_documents,
-    load_corpus_folder,
     segments_to_codings,
 )
+from .folder import load_corpus_folder
 from .profile import undescribed_coder
 from .refi.codebook_files import load_any_codebook
 from .refi.coder import load_project_coding

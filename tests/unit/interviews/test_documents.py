@@ -10,10 +10,10 @@ from helpers.core.errors import DataError
 from helpers.interviews.codebook import Code, build_codebook
 from helpers.interviews.documents import (
     codings_to_segments,
-    load_corpus_folder,
     segments_to_codings,
     validate_segments,
 )
+from helpers.interviews.folder import load_corpus_folder
 
 BOOK = build_codebook(
     [Code("market", "Market", definition="d"), Code("risk", "Risk", definition="d"), Code("g", "G", codable=False)]

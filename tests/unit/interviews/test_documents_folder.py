@@ -12,7 +12,7 @@ from helpers.core import paths
 from helpers.core.errors import DataError
 from helpers.interviews import refi
 from helpers.interviews.codebook import load_codebook
-from helpers.interviews.documents import load_corpus_folder
+from helpers.interviews.folder import load_corpus_folder
 
 EXAMPLE = paths.ROOT / "tests" / "fixtures" / "my_interviews"
 
