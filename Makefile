@@ -85,6 +85,15 @@ clean-wave: $(STAMP) ## Remove a survey wave that no job in reports.yaml reads: 
 	@test -n "$$NAME" || { echo "usage: make clean-wave NAME=<folder under data/raw/surveys, e.g. localis_2013>"; exit 2; }
 	@$(BIN)/python -m helpers.survey.clean_wave "$$NAME"
 
+.PHONY: import-wave check-wave
+import-wave: $(STAMP) ## Draft a wave from an agency's or survey tool's file: make import-wave NAME=localis_2013 FROM=wave.sav
+	@test -n "$$NAME" && test -n "$$FROM" || { echo "usage: make import-wave NAME=<new folder, e.g. localis_2013> FROM=<.sav, .zsav, .por, .dta, .csv or .xlsx file>"; exit 2; }
+	@$(BIN)/python -m helpers.survey.import_wave -- "$$NAME" "$$FROM"
+
+check-wave: $(STAMP) ## Check a survey wave's folder and list every problem: make check-wave NAME=localis_2013
+	@test -n "$$NAME" || { echo "usage: make check-wave NAME=<folder under data/raw/surveys, e.g. localis_2013>"; exit 2; }
+	@$(BIN)/python -m helpers.survey.check -- "$$NAME"
+
 new-notebook: $(STAMP) ## Start an analysis notebook from the template: make new-notebook NAME=07_council_size
 	@test -n "$$NAME" || { echo "usage: make new-notebook NAME=<file name without .ipynb, e.g. 07_council_size>"; exit 2; }
 	@$(BIN)/python -m helpers.new_notebook -- "$$NAME"
