@@ -45,3 +45,18 @@ def test_the_comparison_needs_a_second_wave_named(tmp_path: Path) -> None:
         comparison_setup(
             first_dir=paths.LOCALIS_2011, second_dir="", mapping=None, confidence=0.95, output_dir=tmp_path
         )
+
+
+def test_the_commented_job_in_reports_yaml_is_a_valid_job_once_uncommented(tmp_path: Path) -> None:
+    from helpers.build.config import load_config
+
+    text = (paths.ROOT / "reports.yaml").read_text(encoding="utf-8")
+    block = text[text.index("  # - name: wave-comparison") :].split("\n")
+    job = "\n".join(line.replace("  # ", "  ", 1) for line in block if line.startswith("  # "))
+    second = write_weighted_wave(tmp_path / "second", seed=5)
+    job = job.replace("data/raw/surveys/localis_2013", str(second))
+    job = job.replace("notebooks/07_wave_comparison.ipynb", str(NOTEBOOK))
+    config = tmp_path / "reports.yaml"
+    config.write_text("jobs:\n" + job + "\n", encoding="utf-8")
+    (jobs,) = load_config(config)
+    assert jobs.name == "wave-comparison" and jobs.parameters["second_dir"] == str(second)

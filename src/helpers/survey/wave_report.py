@@ -118,7 +118,19 @@ def wave_line(survey: Survey) -> str:
 
 
 def overlap_sentence(comparison: WaveComparison) -> str:
-    """What the paired overlap is, and what the independent-samples intervals assume about it."""
+    """How the shares were compared, how many councils answered both, and what the intervals assume."""
+    weighted = [s.id for s in (comparison.first, comparison.second) if s.weighted]
+    if len(weighted) == 1:
+        lead = (
+            f"Only {weighted[0]} is weighted, so both waves are compared unweighted (shares of those who "
+            "answered, as if each were a simple random sample). "
+        )
+    else:
+        lead = ""
+    return lead + _overlap(comparison)
+
+
+def _overlap(comparison: WaveComparison) -> str:
     if comparison.overlap is None:
         return (
             "A wave does not name its councils (no `authority` column), so councils that answered both cannot be "
