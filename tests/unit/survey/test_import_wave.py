@@ -165,3 +165,21 @@ def test_the_command_reports_a_bad_file_in_one_line_without_a_traceback(tmp_path
     assert main(["wave_b", str(path), "--surveys", str(tmp_path / "surveys")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("import-wave: ") and "Traceback" not in err and "broken.sav" in err
+
+
+def test_a_workbook_that_unzips_to_too_much_is_refused_before_it_is_read(tmp_path: Path, monkeypatch) -> None:
+    from helpers.survey import agency_file
+
+    path = tmp_path / "export.xlsx"
+    pd.DataFrame([["Respondent ID", "q1"], ["1", "Yes"]]).to_excel(path, header=False, index=False)
+    monkeypatch.setattr(agency_file, "MAX_UNZIPPED_BYTES", 1000)
+    with pytest.raises(DataError, match=r"export.xlsx, no line: expected a workbook that unzips to at most"):
+        read_agency_file(path)
+
+
+def test_a_file_over_the_size_budget_is_refused_before_it_is_read(tmp_path: Path, monkeypatch) -> None:
+    from helpers.survey import agency_file
+
+    monkeypatch.setattr(agency_file, "MAX_BYTES", 10)
+    with pytest.raises(DataError, match=r"wave.sav, no line: expected a survey file of at most"):
+        read_agency_file(agency_sav(tmp_path / "wave.sav"))
