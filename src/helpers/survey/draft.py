@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from ..core.errors import Collector
@@ -116,16 +117,30 @@ def _statistical_questions(delivered: AgencyFile, used: set[str], errors: Collec
     by_name = {c.name: c for c in delivered.columns}
     for name, spec in delivered.multi_sets.items():
         members = [v for v in spec["variables"] if v in by_name]
-        counted = _text(spec["counted_value"])
-        options = [by_name[v].label or v for v in members]
         qid = name.lstrip("$")
-        columns = {}
-        for variable, option in zip(members, options):
-            cells = data[variable].map(_text)
-            answered = data[members].map(_text).ne("").any(axis=1)
-            columns[f"{qid}{SEPARATOR}{option}"] = pd.Series(
-                [("1" if cell == counted else "0") if ok else "" for cell, ok in zip(cells, answered)]
-            )
+        answered = data[members].map(_text).ne("").any(axis=1).to_numpy()
+        if spec.get("kind") == "C":  # a category set: each variable holds the code of one option ticked
+            labels = {_text(code): label for v in members for code, label in by_name[v].value_labels.items()}
+            ticked = {code: data[members].map(_text).eq(code).any(axis=1).to_numpy() for code in labels}
+            for v in members:
+                for row, code in enumerate(data[v].map(_text)):
+                    if code and code not in labels:
+                        line = row + delivered.first_data_line
+                        errors.add(line, v, "a value its value labels name: " + ", ".join(labels), code)
+            options = list(labels.values())
+            columns = {
+                f"{qid}{SEPARATOR}{labels[code]}": pd.Series(np.where(answered, np.where(hit, "1", "0"), ""))
+                for code, hit in ticked.items()
+            }
+        else:  # a dichotomy set: each variable is one option, ticked when it holds the counted value
+            counted = _text(spec["counted_value"])
+            options = [by_name[v].label or v for v in members]
+            columns = {
+                f"{qid}{SEPARATOR}{option}": pd.Series(
+                    np.where(answered, np.where(data[v].map(_text).eq(counted).to_numpy(), "1", "0"), "")
+                )
+                for v, option in zip(members, options)
+            }
         used.update(members)
         questions.append(DraftQuestion(qid, spec["label"], "multi", options, guessed=["labels"], columns=columns))
     rest = [c for c in delivered.columns if c.name not in used and c.value_labels]

@@ -183,3 +183,25 @@ def test_a_file_over_the_size_budget_is_refused_before_it_is_read(tmp_path: Path
     monkeypatch.setattr(agency_file, "MAX_BYTES", 10)
     with pytest.raises(DataError, match=r"wave.sav, no line: expected a survey file of at most"):
         read_agency_file(agency_sav(tmp_path / "wave.sav"))
+
+
+def test_a_category_multiple_response_set_becomes_one_column_per_labelled_code(tmp_path: Path) -> None:
+    """SPSS's other kind of set: each variable holds the code of an option ticked (first, second mention)."""
+    import struct
+
+    from sav_files import _dictionary_end
+
+    path = tmp_path / "mentions.sav"
+    frame = pd.DataFrame({"respid": [1, 2, 3], "m_1": [1, 2, None], "m_2": [3, None, None]})
+    labels = {1: "Contracts", 2: "Data", 3: "Markets"}
+    pyreadstat.write_sav(frame, path, variable_value_labels={"m_1": labels, "m_2": labels})
+    label = "Which skills?"
+    text = f"$m=C {len(label)} {label} m_1 m_2\n".encode()
+    data = path.read_bytes()
+    at = _dictionary_end(data)
+    path.write_bytes(data[:at] + struct.pack("<iiii", 7, 7, 1, len(text)) + text + data[at:])
+    folder = import_wave("wave_m", path, tmp_path / "surveys")
+    respondents = pd.read_csv(folder / "respondents.csv", dtype=str, keep_default_na=False)
+    assert respondents["m::Contracts"].tolist() == ["1", "0", ""]
+    assert respondents["m::Data"].tolist() == ["0", "1", ""]
+    assert respondents["m::Markets"].tolist() == ["1", "0", ""]
