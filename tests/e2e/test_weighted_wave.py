@@ -93,3 +93,16 @@ def test_notebook_01_gives_r_surveys_weights_shares_errors_and_logit_intervals(w
         np.testing.assert_allclose(weighted.loc[key, "estimate"], mean, rtol=1e-6)
         np.testing.assert_allclose(shares.loc[key, "se"], se, rtol=1e-6)
         np.testing.assert_allclose([weighted.loc[key, "ci_low"], weighted.loc[key, "ci_high"]], [low, high], rtol=1e-4)
+
+
+def test_a_weighted_grid_gives_each_items_weighted_shares(tmp_path: Path) -> None:
+    wave = write_weighted_wave(tmp_path / "generated_wave", seed=11)
+    out = run_notebook(paths.NOTEBOOKS / "02_provider_shifts.ipynb", tmp_path / "out", survey_dir=str(wave))
+    results = pd.read_csv(out / "results.csv", keep_default_na=False)
+    weighted = results[results["statistic"] == "proportion (weighted)"]
+    assert sorted(set(weighted["item"])) == ["Private companies", "Voluntary organisations"]
+    by_item = weighted.astype({"estimate": float}).groupby("item")["estimate"].sum()
+    assert by_item.to_numpy() == pytest.approx([1.0, 1.0])  # each item's options share its respondents
+    survey = load_survey(wave)
+    rated = survey.respondents["d::Private companies"].astype(str) != ""
+    assert set(weighted[weighted["item"] == "Private companies"]["base"].astype(int)) == {int(rated.sum())}

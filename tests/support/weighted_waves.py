@@ -1,4 +1,4 @@
-"""Generated (seeded) weighted waves: councils of the frame answering two single-choice questions and a tick-all.
+"""Generated (seeded) weighted waves: councils of the frame answering two single-choice questions, a tick-all, a grid.
 
 Made here, for tests only: no generated wave stands for a real one. Answers depend on the council's type,
 so that weighting moves the shares.
@@ -18,6 +18,8 @@ FRAME_DATE = "2011-09-01"
 MARGINS = ["local-authority-type", "region"]
 DELIVERY = ["In-house", "Outsourced", "A mix"]
 SKILLS = ["Contract management", "Market analysis", "Data analysis"]
+SCALE = ["Fewer", "No change", "More"]
+PROVIDERS = ["Private companies", "Voluntary organisations"]
 
 SURVEY_YAML = """\
 id: {name}
@@ -57,6 +59,13 @@ questions:
     options: [{skills}]
     answered: null
     skipped: null
+  - id: d
+    wording: What role will these providers take?
+    type: likert
+    options: [{scale}]
+    items: [{providers}]
+    answered: null
+    skipped: null
 """
 
 
@@ -92,6 +101,9 @@ def write_weighted_wave(folder: Path, seed: int, n: int = 140, skips: bool = Tru
     for k, option in enumerate(SKILLS):
         ticked = (rng.random(n) < 0.3 + 0.2 * k).astype(int).astype(str)
         data[f"c::{option}"] = np.where(answered_c, ticked, "")
+    for k, provider in enumerate(PROVIDERS):
+        rated = rng.choice(SCALE, n, p=[0.2, 0.5 - 0.2 * k, 0.3 + 0.2 * k])
+        data[f"d::{provider}"] = np.where(rng.random(n) < 0.05, "", rated)
     folder.mkdir(parents=True)
     (folder / "survey.yaml").write_text(
         SURVEY_YAML.format(
@@ -100,6 +112,8 @@ def write_weighted_wave(folder: Path, seed: int, n: int = 140, skips: bool = Tru
             no_region=NO_REGION,
             delivery=", ".join(DELIVERY),
             skills=", ".join(SKILLS),
+            scale=", ".join(SCALE),
+            providers=", ".join(PROVIDERS),
         ),
         encoding="utf-8",
     )

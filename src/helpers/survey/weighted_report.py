@@ -97,14 +97,18 @@ def show_weighting(analysis: SurveyAnalysis, questions: list[str], ci_method: st
             )
         )
     )
-    tables = {qid: weighted_shares(survey, qid, level, ci_method) for qid in questions}
-    everything = pd.concat([t.assign(question=qid) for qid, t in tables.items()], ignore_index=True)
-    write_csv(everything[["question", *everything.columns[:-1]]], out / "weighted_shares.csv")
-    return [_question_section(qid, shares, method) for qid, shares in tables.items()]
+    tables = {
+        (qid, item): weighted_shares(survey, qid, level, ci_method, item)
+        for qid in questions
+        for item in survey.question(qid).grid_items
+    }
+    everything = pd.concat([t.assign(question=q, item=i) for (q, i), t in tables.items()], ignore_index=True)
+    write_csv(everything[["question", "item", *everything.columns[:-2]]], out / "weighted_shares.csv")
+    return [_question_section(qid, item, shares, method) for (qid, item), shares in tables.items()]
 
 
-def _question_section(qid: str, shares: pd.DataFrame, method: str) -> pd.DataFrame:
-    """The weighted shares of one question as a table; its rows of results.csv."""
+def _question_section(qid: str, item: str, shares: pd.DataFrame, method: str) -> pd.DataFrame:
+    """The weighted shares of one question (or one item of a grid) as a table; its rows of results.csv."""
     shown = shares.assign(se=shares["se"] * 100)
     display(
         scroll_table(
@@ -121,8 +125,9 @@ def _question_section(qid: str, shares: pd.DataFrame, method: str) -> pd.DataFra
                     "effective_n": "effective sample size",
                 },
             ),
-            caption=f"Question {qid}: weighted shares of those who answered",
+            caption=f"Question {qid}{f' ({item})' if item else ''}: weighted shares of those who answered",
             float_format="{:.2f}",
         )
     )
-    return result_rows(shares, qid, "proportion (weighted)", method, "share", option="option")
+    rows = result_rows(shares, qid, "proportion (weighted)", method, "share", option="option")
+    return rows.assign(item=item)
