@@ -87,3 +87,10 @@ def test_the_interval_method_names_the_weighting() -> None:
 def test_the_method_label_says_level_interval_and_weighting(tmp_path: Path) -> None:
     survey = load_survey(write_weighted_wave(tmp_path / "wave", seed=2))
     assert weighted_method(survey, 0.9, "jeffreys") == "90% logit interval, raked to type and region"
+
+
+def test_the_check_command_says_a_wave_is_weighted(tmp_path: Path, capsys) -> None:
+    from helpers.survey.check import main
+
+    assert main([str(write_weighted_wave(tmp_path / "wave", seed=2))]) == 0
+    assert "; weighted, raked to type and region (" in capsys.readouterr().out
