@@ -18,6 +18,7 @@ from weighted_waves import write_weighted_wave
 
 from helpers.core import paths
 from helpers.survey.folder import load_survey
+from helpers.survey.weighted import weighted_shares
 from helpers.survey.weighting import frame_on
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "unit" / "stats"))
@@ -34,8 +35,11 @@ one <- function(formula, design) {
   ci <- svyciprop(formula, design, method = "logit", level = 0.95)
   c(coef(m)[[1]], SE(m)[[1]], attr(ci, "ci"))
 }
+sub <- subset(r, b != "")
+beta <- svyciprop(~as.numeric(b == "Yes"), sub, method = "beta", level = 0.95)
 out <- list(weights = unname(weights(r)), a = one(~as.numeric(a == "Outsourced"), r),
-            b = one(~as.numeric(b == "Yes"), subset(r, b != "")))
+            b = one(~as.numeric(b == "Yes"), sub), b_beta = unname(attr(beta, "ci")),
+            b_deff = unname(deff(svymean(~as.numeric(b == "Yes"), sub, deff = TRUE))))
 fields <- sprintf('"%s": [%s]', names(out), sapply(out, function(v) paste(sprintf("%.17g", v), collapse = ",")))
 writeLines(paste0("{", paste(fields, collapse = ","), "}"), "out.json")
 """
@@ -93,6 +97,9 @@ def test_notebook_01_gives_r_surveys_weights_shares_errors_and_logit_intervals(w
         np.testing.assert_allclose(weighted.loc[key, "estimate"], mean, rtol=1e-6)
         np.testing.assert_allclose(shares.loc[key, "se"], se, rtol=1e-6)
         np.testing.assert_allclose([weighted.loc[key, "ci_low"], weighted.loc[key, "ci_high"]], [low, high], rtol=1e-4)
+    beta = weighted_shares(survey, "b", 0.95, "beta").set_index("option").loc["Yes"]  # ci_method: beta
+    np.testing.assert_allclose([beta["ci_low"], beta["ci_high"]], r["b_beta"], rtol=1e-4)
+    np.testing.assert_allclose(shares.loc[("b", "Yes"), "deff"], r["b_deff"][0], rtol=1e-6)
 
 
 def test_a_weighted_grid_gives_each_items_weighted_shares(tmp_path: Path) -> None:
