@@ -113,3 +113,48 @@ def test_a_weighted_grid_gives_each_items_weighted_shares(tmp_path: Path) -> Non
     survey = load_survey(wave)
     rated = survey.respondents["d::Private companies"].astype(str) != ""
     assert set(weighted[weighted["item"] == "Private companies"]["base"].astype(int)) == {int(rated.sum())}
+
+
+R_TRIMMED = """
+d <- read.csv("wave.csv", stringsAsFactors = FALSE, na.strings = character(0))
+pop_type <- read.csv("pop_type.csv", stringsAsFactors = FALSE)
+pop_region <- read.csv("pop_region.csv", stringsAsFactors = FALSE)
+r <- rake(svydesign(id = ~1, fpc = ~N, data = d), list(~type, ~region), list(pop_type, pop_region))
+m0 <- mean(weights(r))
+t <- trimWeights(r, upper = 1.1 * m0, lower = 0.9 * m0)
+sub <- subset(t, b != "")
+m <- svymean(~as.numeric(b == "Yes"), sub)
+lg <- svyciprop(~as.numeric(b == "Yes"), sub, method = "logit", level = 0.95)
+out <- list(weights = unname(weights(t)), b = c(coef(m)[[1]], SE(m)[[1]], attr(lg, "ci")))
+fields <- sprintf('"%s": [%s]', names(out), sapply(out, function(v) paste(sprintf("%.17g", v), collapse = ",")))
+writeLines(paste0("{", paste(fields, collapse = ","), "}"), "out.json")
+"""
+
+
+@needs_r
+def test_trimmed_weights_are_r_surveys_trimweights_with_its_errors(tmp_path: Path) -> None:
+    wave = write_weighted_wave(tmp_path / "generated_wave", seed=11)
+    yaml = wave / "survey.yaml"
+    yaml.write_text(
+        yaml.read_text(encoding="utf-8").replace("  method: rake\n", "  method: rake\n  trim: [0.9, 1.1]\n")
+    )
+    survey = load_survey(wave)
+    respondents = pd.read_csv(wave / "respondents.csv", dtype=str, keep_default_na=False)
+    frame = frame_on("2011-09-01")
+    councils = survey.councils
+    respondents.assign(type=councils["local-authority-type"], region=councils["region"], N=len(frame)).to_csv(
+        tmp_path / "wave.csv", index=False
+    )
+    totals = {
+        "type": frame["local-authority-type"].replace({"CC": "LBO"}),
+        "region": frame["region"].replace({"(no region in the frame)": "South West"}),
+    }
+    for name, values in totals.items():
+        values.value_counts().rename_axis(name).rename("Freq").reset_index().to_csv(
+            tmp_path / f"pop_{name}.csv", index=False
+        )
+    r = run_r(R_TRIMMED, tmp_path)
+    np.testing.assert_allclose(survey.design.weights, r["weights"], rtol=1e-6)
+    yes = weighted_shares(survey, "b", 0.95, "logit").set_index("option").loc["Yes"]
+    np.testing.assert_allclose([yes["share"], yes["se"]], r["b"][:2], rtol=1e-6)
+    np.testing.assert_allclose([yes["ci_low"], yes["ci_high"]], r["b"][2:], rtol=1e-4)

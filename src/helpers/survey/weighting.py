@@ -42,7 +42,7 @@ class Weighting:
         names = " and ".join(m.replace("local-authority-", "") for m in self.margins)
         text = f"raked to {names}"
         if self.trim:
-            text += f", weights trimmed to {self.trim[0]:g}-{self.trim[1]:g} times the mean"
+            text += f", weights trimmed to {self.trim[0]:g}-{self.trim[1]:g} times the mean (R's trimWeights)"
         return text
 
 
@@ -146,10 +146,20 @@ def weigh(respondents: pd.DataFrame, weighting: Weighting, frame_date, path) -> 
     except CalibrationError as exc:
         raise DataError([_problem(path, str(exc))]) from None
     if weighting.trim:
-        mean = design.weights.mean()
-        trimmed = np.clip(design.weights, weighting.trim[0] * mean, weighting.trim[1] * mean)
-        design = Design(trimmed, design.strata, design.population, design.steps, design.converged)
+        design = trimmed(design, weighting.trim[0] * design.weights.mean(), weighting.trim[1] * design.weights.mean())
     return design, categories.assign(authority=codes.to_numpy())
+
+
+def trimmed(design: Design, lower: float, upper: float) -> Design:
+    """R survey's `trimWeights(design, upper, lower)`: weights outside the bounds are set to them, and what
+    was trimmed is shared equally among the others, so the total stays (one pass, R's `strict = FALSE`)."""
+    weights = design.weights
+    outside = (weights < lower) | (weights > upper)
+    if not outside.any():
+        return design
+    new = np.clip(weights, lower, upper)
+    new[~outside] += (weights - new).sum() / np.count_nonzero(~outside)
+    return Design(new, design.strata, design.population, design.steps, design.converged)
 
 
 def _collapsed(values: pd.Series, weighting: Weighting, margin: str) -> pd.Series:
