@@ -158,3 +158,13 @@ def test_trimmed_weights_are_r_surveys_trimweights_with_its_errors(tmp_path: Pat
     yes = weighted_shares(survey, "b", 0.95, "logit").set_index("option").loc["Yes"]
     np.testing.assert_allclose([yes["share"], yes["se"]], r["b"][:2], rtol=1e-6)
     np.testing.assert_allclose([yes["ci_low"], yes["ci_high"]], r["b"][2:], rtol=1e-4)
+
+
+def test_a_weighted_tick_all_question_gives_each_options_weighted_share_of_those_who_answered(tmp_path: Path) -> None:
+    wave = write_weighted_wave(tmp_path / "generated_wave", seed=11)
+    out = run_notebook(paths.NOTEBOOKS / "03_skills_gaps.ipynb", tmp_path / "out", survey_dir=str(wave))
+    results = pd.read_csv(out / "results.csv", keep_default_na=False)
+    weighted = results[results["statistic"] == "proportion (weighted)"].set_index("option")
+    expected = weighted_shares(load_survey(wave), "c", 0.95, "wilson").set_index("option")
+    assert weighted["estimate"].astype(float).to_dict() == pytest.approx(expected["share"].to_dict())
+    assert (out / "weights.csv").exists() and (out / "response_rates.svg").exists()
