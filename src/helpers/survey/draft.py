@@ -7,6 +7,7 @@ question), or a spreadsheet export's question and option headers. The rest is li
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -241,7 +242,8 @@ def survey_yaml(name: str, delivered: AgencyFile, draft: Draft) -> str:
     """The drafted survey.yaml: wave facts FILL IN, each question with its guesses under `guessed:`."""
     quote = _quote
     lines = [
-        f"# Survey wave {name}, drafted by helpers.survey.import_wave from {delivered.path.name} ({delivered.kind}).",
+        f"# Survey wave {name}, drafted by helpers.survey.import_wave from {_one_line(delivered.path.name)} "
+        f"({delivered.kind}).",
         "# It does not load until every FILL IN is replaced and every question's `guessed:` list is removed",
         "# once you have checked those guesses against the questionnaire (IMPORT.md lists them).",
         f"id: {name}",
@@ -275,7 +277,14 @@ def survey_yaml(name: str, delivered: AgencyFile, draft: Draft) -> str:
 
 
 def _quote(text: str) -> str:
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A YAML double-quoted scalar: JSON's escapes are YAML's, so a label's quotes, backslashes, line breaks
+    and control characters come back exactly as the file gave them (a raw line break would fold to a space)."""
+    return json.dumps(str(text), ensure_ascii=False)
+
+
+def _one_line(text: str) -> str:
+    """A file name as it may appear in a comment: no line break can end the comment early."""
+    return " ".join(str(text).splitlines())
 
 
 def _report(delivered: AgencyFile, questions, unplaced: list[str], id_column, authority) -> str:

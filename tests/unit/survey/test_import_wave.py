@@ -205,3 +205,21 @@ def test_a_category_multiple_response_set_becomes_one_column_per_labelled_code(t
     assert respondents["m::Contracts"].tolist() == ["1", "0", ""]
     assert respondents["m::Data"].tolist() == ["0", "1", ""]
     assert respondents["m::Markets"].tolist() == ["1", "0", ""]
+
+
+def test_labels_with_quotes_backslashes_and_line_breaks_come_back_exactly(tmp_path: Path) -> None:
+    from helpers.survey import load_survey
+
+    path = tmp_path / "export.csv"
+    odd = ['Say "no"', "C:\\path", "Line one\nline two"]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["ResponseId", "q1"]] + [[f"R_{i}", v] for i, v in enumerate(odd)])
+    folder = import_wave("wave_odd", path, tmp_path / "surveys")
+    yaml = folder / "survey.yaml"
+    lines = [line for line in yaml.read_text(encoding="utf-8").split("\n") if not line.strip().startswith("guessed:")]
+    filled = "\n".join(lines).replace('"FILL IN"', '"x"').replace('frame_date: "x"', "frame_date: 2013-01-01")
+    yaml.write_text(
+        filled.replace('date: "x"', "date: 2013-01-01").replace('size: "x"', "size: null"), encoding="utf-8"
+    )
+    survey = load_survey(folder)
+    assert sorted(survey.question("q1").options) == sorted(odd)
