@@ -1,5 +1,7 @@
 """Rake 1,000,000 generated respondents to two margins and estimate one share with its linearised error.
 
+The share is estimated over a domain (the nine in ten who answered), as the survey notebooks do.
+
 Bar: under 5 s on the 2-core reference machine. Prints the figure against the bar.
 """
 
@@ -25,6 +27,7 @@ def generated(n: int, seed: int = 11) -> tuple[pd.DataFrame, dict[str, pd.Series
         }
     )
     sample["y"] = (rng.random(n) < 0.4 + 0.2 * (sample["type"] == "UA")).astype(int)
+    sample["answered"] = rng.random(n) < 0.9
     population = 3 * n
     totals = {
         column: (sample[column].value_counts(normalize=True).sort_index() * population).round().astype(int)
@@ -43,11 +46,11 @@ def main() -> None:
         design = rake(
             sample_design(len(sample), population_size=int(totals["type"].sum())), sample[["type", "region"]], totals
         )
-        estimate = mean_estimate(sample["y"], design)
+        estimate = mean_estimate(sample["y"], design, domain=sample["answered"])
         share_interval(estimate, design, 0.95, "logit")
         best = min(best, time.perf_counter() - start)
     verdict = "met" if best < BAR_SECONDS else "not met"
-    what = f"rake + share with linearised SE, {N_RESPONDENTS:,} respondents"
+    what = f"rake + share of those who answered with linearised SE, {N_RESPONDENTS:,} respondents"
     print(f"{what}: best of 3 {best:.2f} s (bar < {BAR_SECONDS:.0f} s: {verdict})")
     print(f"BENCH weighting {best:.2f} s <{BAR_SECONDS:.0f} {verdict}")
 

@@ -165,31 +165,41 @@ class Estimate:
     se: float
     deff: float
     n: int
+    df: int | None = None  # degrees of freedom of a domain (rows with weight in it, less strata); None: the design's
 
     @property
     def effective_n(self) -> float:
         return self.n / self.deff if self.deff > 0 else float("nan")
 
 
-def mean_estimate(y, design: Design) -> Estimate:
-    """Weighted mean of `y` with its linearisation SE and design effect (R's `svymean(deff = TRUE)`)."""
+def mean_estimate(y, design: Design, domain=None) -> Estimate:
+    """Weighted mean of `y` with its linearisation SE and design effect (R's `svymean(deff = TRUE)`).
+
+    `domain` (a boolean per row) estimates over a subpopulation, such as those who answered a question, as
+    R does for `subset()` of a calibrated design: the rows outside keep their place in the design with a
+    zero contribution, so the variance still reflects the whole sample and its raking.
+    """
     y = np.asarray(y, dtype=float)
-    w = design.weights
+    inside = np.ones(design.n, dtype=bool) if domain is None else np.asarray(domain, dtype=bool)
+    w = np.where(inside, design.weights, 0.0)
+    y = np.where(inside, y, 0.0)
     total = w.sum()
     mean = float(w @ y / total)
-    variance = _variance(_residuals((y - mean) * w / total, design), design)
-    n = design.n
-    spread = float(w @ ((y - mean) ** 2 * n / (n - 1)) / total)  # R's svyvar
+    variance = _variance(_residuals(np.where(inside, (y - mean) * w / total, 0.0), design), design)
+    n = int(inside.sum())
+    spread = float(w @ ((y - mean) ** 2 * n / (n - 1)) / total) if n > 1 else 0.0  # R's svyvar
     srs = spread * (total - n) / (total * n)
     deff = variance / srs if srs > 0 else float("nan")
-    return Estimate(mean, float(np.sqrt(variance)), deff, n)
+    df = None if domain is None else n - len(np.unique(design.strata[inside]))
+    return Estimate(mean, float(np.sqrt(variance)), deff, n, df)
 
 
 def share_interval(
     estimate: Estimate, design: Design, level: float = 0.95, method: str = "logit"
 ) -> tuple[float, float]:
     """`svyciprop`'s interval for a share: "logit" (t on the log-odds scale) or "beta" (Korn-Graubard)."""
-    p, se, df, alpha = estimate.mean, estimate.se, design.degrees_of_freedom, 1 - level
+    df = design.degrees_of_freedom if estimate.df is None else estimate.df
+    p, se, alpha = estimate.mean, estimate.se, 1 - level
     if method == "logit":
         if p in (0.0, 1.0) or se == 0:
             return p, p

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,10 @@ from ..core.errors import Collector
 STATISTICAL = {".sav": "read_sav", ".zsav": "read_sav", ".por": "read_por", ".dta": "read_dta"}
 SPREADSHEET = (".csv", ".xlsx")
 SUFFIXES = tuple(STATISTICAL) + SPREADSHEET
+# A delivered file is untrusted: one far beyond any survey of councils (or a workbook that unzips to far
+# more) is refused before a reader starts on it, so that it cannot hold the workbench for minutes.
+MAX_BYTES = 512 * 1024**2
+MAX_UNZIPPED_BYTES = 2 * 1024**3
 
 
 @dataclass
@@ -56,10 +61,28 @@ def read_agency_file(path: Path | str) -> AgencyFile:
         errors.add(None, None, "a survey file ending in " + ", ".join(SUFFIXES), path.suffix or "no suffix")
     elif not path.is_file():
         errors.add(None, None, "an existing file", str(path))
+    elif path.stat().st_size > MAX_BYTES:
+        errors.add(None, None, f"a survey file of at most {MAX_BYTES // 1024**2} MB", f"{path.stat().st_size} bytes")
+    elif suffix == ".xlsx":
+        _check_unzipped_size(path, errors)
     errors.raise_if_any()
     if suffix in STATISTICAL:
         return _statistical(path, errors)
     return _spreadsheet(path, errors)
+
+
+def _check_unzipped_size(path: Path, errors: Collector) -> None:
+    """A workbook is a zip archive: its members' declared sizes are summed before anything is unzipped."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unzipped = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        errors.add(None, None, "a readable .xlsx workbook (a zip archive)", f"{type(exc).__name__}: {exc}")
+        return
+    if unzipped > MAX_UNZIPPED_BYTES:
+        errors.add(
+            None, None, f"a workbook that unzips to at most {MAX_UNZIPPED_BYTES // 1024**3} GB", f"{unzipped} bytes"
+        )
 
 
 def _statistical(path: Path, errors: Collector) -> AgencyFile:

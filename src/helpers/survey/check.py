@@ -35,7 +35,13 @@ def main(argv: list[str] | None = None) -> int:
     kinds = ", ".join(f"{q.id} ({q.type})" for q in survey.spec.questions)
     skipped = f"; not asked: {', '.join(survey.spec.not_asked)}" if survey.spec.not_asked else ""
     shown = paths.shown(folder)
-    print(f"{shown} loads: {len(survey.spec.questions)} questions, {kinds}{skipped}; from {survey.level} data")
+    weighted = ""
+    if survey.weighted:
+        councils = round(survey.design.weights.sum())
+        weighted = f"; weighted, {survey.spec.weighting.describe()} ({councils} councils of the frame)"
+    print(
+        f"{shown} loads: {len(survey.spec.questions)} questions, {kinds}{skipped}; from {survey.level} data{weighted}"
+    )
     return 0
 
 

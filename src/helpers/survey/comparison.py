@@ -3,8 +3,9 @@
 Questions are matched by id, or through a mapping file (`from_question,to_question,from_option,to_option`)
 where the wording or the options changed between waves; only single-choice and tick-all questions are
 compared (a grid's items would need their own matching). The two waves are taken as independent samples
-(Newcombe's hybrid score interval, `helpers.stats.waves`): councils that answered both are counted by
-`paired_overlap`, and while they are few that assumption is the honest one to state.
+(Newcombe's hybrid score interval, or the design-based difference when both waves are weighted;
+`helpers.stats.waves`): councils that answered both are counted by `paired_overlap`, and the report
+states that overlap beside the assumption.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ import pandas as pd
 
 from ..core.errors import Collector
 from ..core.sourced_csv import LINE, read_csv_lines
-from ..stats.waves import newcombe_difference
+from ..stats.proportions import share_row
+from ..stats.waves import design_difference, newcombe_difference
 from .bases import answered_base
 from .folder import Survey
+from .weighted import weighted_shares
 
 MAPPING_COLUMNS = ["from_question", "to_question", "from_option", "to_option"]
 COMPARED_TYPES = ("single", "multi")
@@ -54,42 +57,75 @@ def _renames(mapping: pd.DataFrame) -> dict:
     return out
 
 
-def compare_waves(first: Survey, second: Survey, level: float, mapping: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per matched option: each wave's count, base and share, the change and its interval."""
+def compare_waves(
+    first: Survey, second: Survey, level: float, mapping: pd.DataFrame | None = None, ci_method: str = "wilson"
+) -> pd.DataFrame:
+    """One row per matched option: each wave's count, base, share and interval, the change and its interval.
+
+    When both waves are weighted, the shares are weighted (helpers.survey.weighted) and the change has the
+    design-based interval; otherwise each share has the `ci_method` interval and the change Newcombe's.
+    The `method` column says which.
+    """
+    weighted = first.weighted and second.weighted
     rows = []
-    bases = {}
     for pair in matched_options(first, second, mapping).itertuples(index=False):
-        for survey, qid in ((first, pair.from_question), (second, pair.to_question)):
-            if (survey.id, qid) not in bases:
-                bases[(survey.id, qid)] = answered_base(survey, qid)[0]
-        n1, n2 = bases[(first.id, pair.from_question)], bases[(second.id, pair.to_question)]
-        x1 = int(first.question_counts(pair.from_question)[pair.from_option])
-        x2 = int(second.question_counts(pair.to_question)[pair.to_option])
-        change, low, high = newcombe_difference(x2, n2, x1, n1, level)
-        rows.append(
-            {
-                "question": pair.to_question,
-                "option": pair.to_option,
-                "first_count": x1,
-                "first_base": n1,
-                "first_share": x1 / n1,
-                "second_count": x2,
-                "second_base": n2,
-                "second_share": x2 / n2,
-                "change": change,
-                "change_low": low,
-                "change_high": high,
-            }
-        )
-    return pd.DataFrame(rows)
+        one = _share(first, pair.from_question, pair.from_option, level, ci_method, weighted)
+        two = _share(second, pair.to_question, pair.to_option, level, ci_method, weighted)
+        if weighted:
+            change = design_difference(two["share"], two["se"], one["share"], one["se"], level)
+            method = f"{level:.0%} design-based interval (normal, summed variances of two independent weighted waves)"
+        else:
+            change = newcombe_difference(two["count"], two["base"], one["count"], one["base"], level)
+            method = f"{level:.0%} Newcombe hybrid score interval (independent samples)"
+        row = {"question": pair.to_question, "option": pair.to_option}
+        for prefix, share in (("first", one), ("second", two)):
+            row.update({f"{prefix}_{k}": share[k] for k in ("count", "base", "share", "low", "high")})
+        row.update(dict(zip(("change", "change_low", "change_high"), change)), method=method)
+        rows.append(row)
+    columns = ["question", "option"]
+    columns += [f"{p}_{k}" for p in ("first", "second") for k in ("count", "base", "share", "low", "high")]
+    return pd.DataFrame(rows, columns=[*columns, "change", "change_low", "change_high", "method"])
+
+
+def _share(survey: Survey, qid: str, option: str, level: float, ci_method: str, weighted: bool) -> dict:
+    """One wave's share of an option with its interval: weighted (design-based) or from the counts."""
+    if weighted:
+        table = weighted_shares(survey, qid, level, ci_method).set_index("option")
+        row = table.loc[option]
+        return {
+            "count": int(row["count"]),
+            "base": int(row["base"]),
+            "share": row["share"],
+            "se": row["se"],
+            "low": row["ci_low"],
+            "high": row["ci_high"],
+        }
+    base = answered_base(survey, qid)[0]
+    count = int(survey.question_counts(qid)[option])
+    interval = share_row(count, base, level, ci_method)
+    return {
+        "count": count,
+        "base": base,
+        "share": interval["share"],
+        "low": interval["ci_low"],
+        "high": interval["ci_high"],
+    }
 
 
 def paired_overlap(first: Survey, second: Survey) -> int | None:
-    """How many councils answered both waves (through `authority`), or None where a wave does not say."""
+    """How many councils answered both waves (through `authority`), or None where a wave does not say.
+
+    Weighted waves are compared by the frame's council codes their respondents were matched to; others by
+    the `authority` text as written (case and surrounding spaces ignored), which misses a council one wave
+    names by its code and the other by its name.
+    """
+    if first.weighted and second.weighted:
+        return len(set(first.councils["authority"]) & set(second.councils["authority"]))
     columns = [None if s.respondents is None else s.respondents.get("authority") for s in (first, second)]
     if any(c is None for c in columns):
         return None
-    return len(set(columns[0].astype(str)) & set(columns[1].astype(str)))
+    names = [{v.strip().casefold() for v in c.astype(str) if v.strip()} for c in columns]
+    return len(names[0] & names[1])
 
 
 def check_mapping(mapping: pd.DataFrame, first: Survey, second: Survey, path: Path | str) -> None:

@@ -7,8 +7,10 @@ question), or a spreadsheet export's question and option headers. The rest is li
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from ..core.errors import Collector
@@ -116,16 +118,30 @@ def _statistical_questions(delivered: AgencyFile, used: set[str], errors: Collec
     by_name = {c.name: c for c in delivered.columns}
     for name, spec in delivered.multi_sets.items():
         members = [v for v in spec["variables"] if v in by_name]
-        counted = _text(spec["counted_value"])
-        options = [by_name[v].label or v for v in members]
         qid = name.lstrip("$")
-        columns = {}
-        for variable, option in zip(members, options):
-            cells = data[variable].map(_text)
-            answered = data[members].map(_text).ne("").any(axis=1)
-            columns[f"{qid}{SEPARATOR}{option}"] = pd.Series(
-                [("1" if cell == counted else "0") if ok else "" for cell, ok in zip(cells, answered)]
-            )
+        answered = data[members].map(_text).ne("").any(axis=1).to_numpy()
+        if spec.get("kind") == "C":  # a category set: each variable holds the code of one option ticked
+            labels = {_text(code): label for v in members for code, label in by_name[v].value_labels.items()}
+            ticked = {code: data[members].map(_text).eq(code).any(axis=1).to_numpy() for code in labels}
+            for v in members:
+                for row, code in enumerate(data[v].map(_text)):
+                    if code and code not in labels:
+                        line = row + delivered.first_data_line
+                        errors.add(line, v, "a value its value labels name: " + ", ".join(labels), code)
+            options = list(labels.values())
+            columns = {
+                f"{qid}{SEPARATOR}{labels[code]}": pd.Series(np.where(answered, np.where(hit, "1", "0"), ""))
+                for code, hit in ticked.items()
+            }
+        else:  # a dichotomy set: each variable is one option, ticked when it holds the counted value
+            counted = _text(spec["counted_value"])
+            options = [by_name[v].label or v for v in members]
+            columns = {
+                f"{qid}{SEPARATOR}{option}": pd.Series(
+                    np.where(answered, np.where(data[v].map(_text).eq(counted).to_numpy(), "1", "0"), "")
+                )
+                for v, option in zip(members, options)
+            }
         used.update(members)
         questions.append(DraftQuestion(qid, spec["label"], "multi", options, guessed=["labels"], columns=columns))
     rest = [c for c in delivered.columns if c.name not in used and c.value_labels]
@@ -226,7 +242,8 @@ def survey_yaml(name: str, delivered: AgencyFile, draft: Draft) -> str:
     """The drafted survey.yaml: wave facts FILL IN, each question with its guesses under `guessed:`."""
     quote = _quote
     lines = [
-        f"# Survey wave {name}, drafted by helpers.survey.import_wave from {delivered.path.name} ({delivered.kind}).",
+        f"# Survey wave {name}, drafted by helpers.survey.import_wave from {_one_line(delivered.path.name)} "
+        f"({delivered.kind}).",
         "# It does not load until every FILL IN is replaced and every question's `guessed:` list is removed",
         "# once you have checked those guesses against the questionnaire (IMPORT.md lists them).",
         f"id: {name}",
@@ -260,7 +277,14 @@ def survey_yaml(name: str, delivered: AgencyFile, draft: Draft) -> str:
 
 
 def _quote(text: str) -> str:
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A YAML double-quoted scalar: JSON's escapes are YAML's, so a label's quotes, backslashes, line breaks
+    and control characters come back exactly as the file gave them (a raw line break would fold to a space)."""
+    return json.dumps(str(text), ensure_ascii=False)
+
+
+def _one_line(text: str) -> str:
+    """A file name as it may appear in a comment: no line break can end the comment early."""
+    return " ".join(str(text).splitlines())
 
 
 def _report(delivered: AgencyFile, questions, unplaced: list[str], id_column, authority) -> str:

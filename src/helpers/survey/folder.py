@@ -49,6 +49,12 @@ class Survey:
     respondents: pd.DataFrame | None
     published: pd.DataFrame | None
     directory: Path
+    design: object = None  # helpers.stats.calibration.Design: the raked weights, when survey.yaml asks for them
+    councils: pd.DataFrame | None = None  # each respondent's council and margin categories (weighted waves)
+
+    @property
+    def weighted(self) -> bool:
+        return self.design is not None
 
     @property
     def id(self) -> str:
@@ -195,10 +201,25 @@ def load_survey(survey_dir: Path | str) -> Survey:
     published_path = directory / "published.csv"
     if spec is not None and published_path.exists():
         published = _collect(problems, read_published, published_path, spec)
+    weighted = None
+    if not problems and spec.weighting is not None:
+        weighted = _collect(problems, _weigh, spec, microdata, directory / "respondents.csv")
     if problems:
         raise DataError(problems)
     counts = counts[["question", "item", "option", "count"]].reset_index(drop=True)
-    return Survey(spec=spec, counts=counts, respondents=microdata, published=published, directory=directory)
+    design, councils = weighted or (None, None)
+    return Survey(spec, counts, microdata, published, directory, design, councils)
+
+
+def _weigh(spec: SurveySpec, microdata: pd.DataFrame | None, path: Path):
+    """The raked design of a wave whose survey.yaml has a `weighting` block (it needs respondents.csv)."""
+    if microdata is None:
+        errors = Collector(spec.path)
+        errors.add(None, "weighting", "respondents.csv with an authority column: weights are given to respondents")
+        errors.raise_if_any()
+    from .weighting import weigh  # reads the frame: only for weighted waves
+
+    return weigh(microdata, spec.weighting, spec.meta["population"]["frame_date"], path)
 
 
 def _collect(problems: list[Problem], check, *args):

@@ -2,6 +2,8 @@
 
 The scheme, one row per respondent:
 - `respondent_id` (optional): any unique text;
+- `authority` (optional; required when survey.yaml has a `weighting` block): the respondent's council, by
+  its code, GSS code or name as the frame writes them (helpers.survey.weighting matches it);
 - a single-choice question `q`: a column named `q` holding the option label, empty if skipped;
 - a likert grid `q`: one column per item named `q::<item>`, holding the option label or empty;
 - a multi-response question `q`: one column per option named `q::<option>`, holding 1 (ticked)
@@ -29,6 +31,7 @@ from .schema import Question, SurveySpec
 
 SEPARATOR = "::"
 ID_COLUMN = "respondent_id"
+AUTHORITY_COLUMN = "authority"
 MAX_LINES_SHOWN = 5
 LINES = "lines"  # frame.attrs key: the line each row starts on, when a quoted field spans lines
 
@@ -102,12 +105,15 @@ def _check_header(header: list[str], spec: SurveySpec, errors: Collector) -> Non
     for column in wanted:
         if column not in header:
             errors.add(1, column, f"a column named '{column}' (see the scheme in data/raw/README.md)")
+    if spec.weighting is not None and AUTHORITY_COLUMN not in header:
+        errors.add(1, AUTHORITY_COLUMN, "a column naming each respondent's council: survey.yaml has a weighting block")
     pending = set(spec.unchecked)
-    extra = [c for c in header if c not in wanted and c != ID_COLUMN and c.split(SEPARATOR)[0] not in pending]
+    own = (ID_COLUMN, AUTHORITY_COLUMN)
+    extra = [c for c in header if c not in wanted and c not in own and c.split(SEPARATOR)[0] not in pending]
     for column in extra:
         q = spec.not_asked.get(column.split(SEPARATOR)[0])
         why = f" (question '{q.id}' has asked: false)" if q else ""
-        errors.add(1, column, f"only respondent_id and the columns survey.yaml implies{why}", column)
+        errors.add(1, column, f"only respondent_id, authority and the columns survey.yaml implies{why}", column)
     for column in sorted({c for c in header if header.count(c) > 1}):
         errors.add(1, column, "each column named once")
     errors.raise_if_any()

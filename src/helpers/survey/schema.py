@@ -22,13 +22,15 @@ QUESTION_TYPES = ("single", "multi", "likert")
 FILL = "FILL IN"  # what helpers.survey.new_wave leaves for the researcher to replace
 # The keys each mapping of survey.yaml may hold ("note" anywhere, for the researcher's remarks).
 KEYS = {
-    "": ("id", "title", "source", "fieldwork", "respondents", "population", "questions", "note"),
+    "": ("id", "title", "source", "fieldwork", "respondents", "population", "weighting", "questions", "note"),
     "source": ("document", "publisher", "title", "published", "section", "note"),
     "fieldwork": ("date", "note"),
     "respondents": ("description", "note"),
     "population": ("description", "size", "size_source", "frame_date", "note"),
-    "question": ("id", "wording", "type", "options", "items", "answered", "skipped", "asked", "note"),
+    "question": ("id", "wording", "type", "options", "items", "answered", "skipped", "asked", "guessed", "note"),
 }
+# helpers.survey.import_wave marks each guess with a `guessed:` line: the wave loads once every one is confirmed.
+CONFIRM_GUESS = "confirm the guessed type/options/items against the questionnaire, then delete this line"
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class SurveySpec:
     not_asked: dict = field(default_factory=dict, compare=False, repr=False)  # id -> Question marked asked: false
     unchecked: frozenset = frozenset()  # ids of questions whose own description has problems
     questions_line: int = 0
+    weighting: object = None  # helpers.survey.weighting.Weighting when survey.yaml has a `weighting` block
 
     def question(self, qid: str) -> Question:
         return self.by_id[qid]
@@ -137,7 +140,8 @@ def read_spec(survey_dir: Path | str) -> tuple[SurveySpec | None, list[Problem]]
     _unfilled(doc, errors, "")
     size = _population_size(doc, errors)
     questions, unchecked = _questions(doc, errors)
-    meta = {k: v for k, v in doc.items() if k != "questions"}
+    weighting = _weighting(doc, path, errors)
+    meta = {k: v for k, v in doc.items() if k not in ("questions", "weighting")}
     asked = [q for q in questions if q.asked]
     spec = SurveySpec(
         path=path,
@@ -148,8 +152,27 @@ def read_spec(survey_dir: Path | str) -> tuple[SurveySpec | None, list[Problem]]
         not_asked={q.id: q for q in questions if not q.asked},
         unchecked=frozenset(unchecked),
         questions_line=doc.line_of("questions"),
+        weighting=weighting,
     )
     return spec, errors.problems
+
+
+def _weighting(doc: SourcedDict, path: Path, errors: Collector):
+    """The `weighting` block, validated (None when absent); weights need the frame's date."""
+    if "weighting" not in doc:
+        return None
+    from .weighting import parse_weighting  # the weighting module reads the frame: loaded only when asked for
+
+    line = doc.line_of("weighting")
+    population = doc.get("population")
+    if not isinstance(population, SourcedDict) or "frame_date" not in population:
+        expected = "population.frame_date: weights are raked to the frame's councils on that date"
+        errors.add(line, "weighting", expected)
+    try:
+        return parse_weighting(doc["weighting"], path, line)
+    except DataError as exc:
+        errors.problems.extend(exc.problems)
+        return None
 
 
 def _unknown_keys(doc: SourcedDict, errors: Collector) -> None:
@@ -292,6 +315,8 @@ def _question(q: SourcedDict, qid: str, errors: Collector) -> Question:
             q.line_of("items"), "items", f"no items: only likert questions have items (question '{qid}' is {qtype})"
         )
     asked = _asked(q, errors)
+    if "guessed" in q:
+        errors.add(q.line_of("guessed"), "guessed", f"{CONFIRM_GUESS} (question '{qid}')", q.get("guessed"))
     for key in ("answered", "skipped"):
         if not asked:
             if q.get(key) not in (None, FILL):

@@ -14,6 +14,7 @@ who answered by type and region; it cannot correct for self-selection within the
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,7 +42,7 @@ class Weighting:
         names = " and ".join(m.replace("local-authority-", "") for m in self.margins)
         text = f"raked to {names}"
         if self.trim:
-            text += f", weights trimmed to {self.trim[0]:g}-{self.trim[1]:g} times the mean"
+            text += f", weights trimmed to {self.trim[0]:g}-{self.trim[1]:g} times the mean (R's trimWeights)"
         return text
 
 
@@ -86,26 +87,41 @@ def frame_on(frame_date) -> pd.DataFrame:
     return frame
 
 
-def match_authorities(values: pd.Series, frame: pd.DataFrame, path, first_line: int = 2) -> pd.DataFrame:
-    """The frame's row for each respondent's `authority`; an unmatched one is an error listing the nearest names."""
-    keys: dict[str, int] = {}
+def _names(record) -> list[str]:
+    """Every name a council is known by in the register: codes, official and alternative names.
+
+    The register separates alternative names with a bare comma; a comma followed by a space belongs to a
+    name ("Bristol, City of"), so it does not split.
+    """
+    names = [record["local-authority-code"], record["gss-code"], record["official-name"], record["nice-name"]]
+    names += record["former-gss-codes"].split(",") + re.split(r",(?! )", record["alt-names"])
+    return [name.strip() for name in names if name.strip()]
+
+
+def match_authorities(values: pd.Series, frame: pd.DataFrame, path, first_line: int = 2, lines=None) -> pd.DataFrame:
+    """The frame's row for each respondent's `authority`; an unmatched one is an error listing the nearest names.
+
+    A name that two councils of the frame share is an error naming both (write the code instead).
+    `lines` gives each value's line in the file (else first_line, first_line + 1, ...).
+    """
+    keys: dict[str, set[int]] = {}
     for row in range(len(frame)):
-        record = frame.iloc[row]
-        names = [record["local-authority-code"], record["gss-code"], record["official-name"], record["nice-name"]]
-        names += record["former-gss-codes"].split(",") + record["alt-names"].split(",")
-        for name in names:
-            if name.strip():
-                keys.setdefault(name.strip().casefold(), row)
+        for name in _names(frame.iloc[row]):
+            keys.setdefault(name.casefold(), set()).add(row)
     errors = Collector(path)
     rows = []
     official = frame["official-name"].tolist()
     for i, value in enumerate(values.astype(str)):
-        row = keys.get(value.strip().casefold())
-        if row is None:
+        line = lines[i] if lines is not None else i + first_line
+        found = keys.get(value.strip().casefold(), set())
+        if len(found) > 1:
+            codes = ", ".join(sorted(frame.iloc[r]["local-authority-code"] for r in found))
+            errors.add(line, "authority", f"a name of one council only (this one names {codes}: write the code)", value)
+        elif not found:
             nearest = difflib.get_close_matches(value, official, n=3, cutoff=0.5)
             hint = "; nearest: " + ", ".join(nearest) if nearest else ""
-            errors.add(i + first_line, "authority", f"a council of the frame (code, GSS code or name){hint}", value)
-        rows.append(row if row is not None else 0)
+            errors.add(line, "authority", f"a council of the frame (code, GSS code or name){hint}", value)
+        rows.append(min(found) if found else 0)
     errors.raise_if_any()
     return frame.iloc[rows].reset_index(drop=True)
 
@@ -113,11 +129,15 @@ def match_authorities(values: pd.Series, frame: pd.DataFrame, path, first_line: 
 def weigh(respondents: pd.DataFrame, weighting: Weighting, frame_date, path) -> tuple[Design, pd.DataFrame]:
     """The raked design and each respondent's council with its margin categories (after any collapse)."""
     frame = frame_on(frame_date)
-    matched = match_authorities(respondents["authority"], frame, path)
+    lines = respondents.attrs.get("lines")  # set by helpers.survey.respondents when a quoted field spans lines
+    matched = match_authorities(respondents["authority"], frame, path, lines=lines)
     codes = matched["local-authority-code"]
     errors = Collector(path)
-    for code in sorted(set(codes[codes.duplicated()])):
-        errors.add(None, "authority", "each council once (one respondent per council)", code)
+    for i in np.flatnonzero(codes.duplicated().to_numpy()):
+        line = int(lines[i]) if lines is not None else int(i) + 2
+        first = int(np.flatnonzero((codes == codes.iloc[i]).to_numpy())[0])
+        expected = f"each council once (one respondent per council; {codes.iloc[i]} is also on row {first + 1})"
+        errors.add(line, "authority", expected, respondents["authority"].iloc[i])
     errors.raise_if_any()
     categories = pd.DataFrame({m: _collapsed(matched[m], weighting, m) for m in weighting.margins})
     totals = {m: _collapsed(frame[m], weighting, m).value_counts().sort_index() for m in weighting.margins}
@@ -126,10 +146,20 @@ def weigh(respondents: pd.DataFrame, weighting: Weighting, frame_date, path) -> 
     except CalibrationError as exc:
         raise DataError([_problem(path, str(exc))]) from None
     if weighting.trim:
-        mean = design.weights.mean()
-        trimmed = np.clip(design.weights, weighting.trim[0] * mean, weighting.trim[1] * mean)
-        design = Design(trimmed, design.strata, design.population, design.steps, design.converged)
+        design = trimmed(design, weighting.trim[0] * design.weights.mean(), weighting.trim[1] * design.weights.mean())
     return design, categories.assign(authority=codes.to_numpy())
+
+
+def trimmed(design: Design, lower: float, upper: float) -> Design:
+    """R survey's `trimWeights(design, upper, lower)`: weights outside the bounds are set to them, and what
+    was trimmed is shared equally among the others, so the total stays (one pass, R's `strict = FALSE`)."""
+    weights = design.weights
+    outside = (weights < lower) | (weights > upper)
+    if not outside.any():
+        return design
+    new = np.clip(weights, lower, upper)
+    new[~outside] += (weights - new).sum() / np.count_nonzero(~outside)
+    return Design(new, design.strata, design.population, design.steps, design.converged)
 
 
 def _collapsed(values: pd.Series, weighting: Weighting, margin: str) -> pd.Series:

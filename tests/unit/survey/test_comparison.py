@@ -8,12 +8,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from survey_edits import replace_line
+from weighted_waves import generated_councils, write_weighted_wave
 
 from helpers.core import paths
 from helpers.core.errors import DataError
-from helpers.stats.waves import newcombe_difference
+from helpers.stats.waves import design_difference, newcombe_difference
 from helpers.survey import load_survey
 from helpers.survey.comparison import check_mapping, compare_waves, paired_overlap, read_mapping
+from helpers.survey.weighted import weighted_shares
 
 LOCALIS = paths.SURVEYS / "localis_2011"
 
@@ -72,3 +74,23 @@ def test_the_comparison_table_has_one_row_per_matched_option(tmp_path: Path) -> 
     table = compare_waves(load_survey(LOCALIS), load_survey(second_wave(tmp_path)), 0.95)
     assert not table.duplicated(["question", "option"]).any()
     assert isinstance(table, pd.DataFrame) and len(table) > 0
+
+
+def test_two_weighted_waves_compare_weighted_shares_with_the_design_based_difference(tmp_path: Path) -> None:
+    first = load_survey(write_weighted_wave(tmp_path / "first", seed=2))
+    second = load_survey(write_weighted_wave(tmp_path / "second", seed=9))
+    table = compare_waves(first, second, 0.95).set_index(["question", "option"])
+    one = weighted_shares(first, "b", 0.95, "wilson").set_index("option").loc["Yes"]
+    two = weighted_shares(second, "b", 0.95, "wilson").set_index("option").loc["Yes"]
+    row = table.loc[("b", "Yes")]
+    assert (row["first_share"], row["second_share"]) == pytest.approx((one["share"], two["share"]))
+    expected = design_difference(two["share"], two["se"], one["share"], one["se"], 0.95)
+    assert (row["change"], row["change_low"], row["change_high"]) == pytest.approx(expected)
+    assert row["method"].startswith("95% design-based interval")
+
+
+def test_councils_in_both_weighted_waves_are_counted_by_their_codes(tmp_path: Path) -> None:
+    first = load_survey(write_weighted_wave(tmp_path / "first", seed=2))
+    second = load_survey(write_weighted_wave(tmp_path / "second", seed=9))
+    codes = [set(generated_councils(seed, 140)["local-authority-code"]) for seed in (2, 9)]
+    assert paired_overlap(first, second) == len(codes[0] & codes[1]) > 0

@@ -165,3 +165,61 @@ def test_the_command_reports_a_bad_file_in_one_line_without_a_traceback(tmp_path
     assert main(["wave_b", str(path), "--surveys", str(tmp_path / "surveys")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("import-wave: ") and "Traceback" not in err and "broken.sav" in err
+
+
+def test_a_workbook_that_unzips_to_too_much_is_refused_before_it_is_read(tmp_path: Path, monkeypatch) -> None:
+    from helpers.survey import agency_file
+
+    path = tmp_path / "export.xlsx"
+    pd.DataFrame([["Respondent ID", "q1"], ["1", "Yes"]]).to_excel(path, header=False, index=False)
+    monkeypatch.setattr(agency_file, "MAX_UNZIPPED_BYTES", 1000)
+    with pytest.raises(DataError, match=r"export.xlsx, no line: expected a workbook that unzips to at most"):
+        read_agency_file(path)
+
+
+def test_a_file_over_the_size_budget_is_refused_before_it_is_read(tmp_path: Path, monkeypatch) -> None:
+    from helpers.survey import agency_file
+
+    monkeypatch.setattr(agency_file, "MAX_BYTES", 10)
+    with pytest.raises(DataError, match=r"wave.sav, no line: expected a survey file of at most"):
+        read_agency_file(agency_sav(tmp_path / "wave.sav"))
+
+
+def test_a_category_multiple_response_set_becomes_one_column_per_labelled_code(tmp_path: Path) -> None:
+    """SPSS's other kind of set: each variable holds the code of an option ticked (first, second mention)."""
+    import struct
+
+    from sav_files import _dictionary_end
+
+    path = tmp_path / "mentions.sav"
+    frame = pd.DataFrame({"respid": [1, 2, 3], "m_1": [1, 2, None], "m_2": [3, None, None]})
+    labels = {1: "Contracts", 2: "Data", 3: "Markets"}
+    pyreadstat.write_sav(frame, path, variable_value_labels={"m_1": labels, "m_2": labels})
+    label = "Which skills?"
+    text = f"$m=C {len(label)} {label} m_1 m_2\n".encode()
+    data = path.read_bytes()
+    at = _dictionary_end(data)
+    path.write_bytes(data[:at] + struct.pack("<iiii", 7, 7, 1, len(text)) + text + data[at:])
+    folder = import_wave("wave_m", path, tmp_path / "surveys")
+    respondents = pd.read_csv(folder / "respondents.csv", dtype=str, keep_default_na=False)
+    assert respondents["m::Contracts"].tolist() == ["1", "0", ""]
+    assert respondents["m::Data"].tolist() == ["0", "1", ""]
+    assert respondents["m::Markets"].tolist() == ["1", "0", ""]
+
+
+def test_labels_with_quotes_backslashes_and_line_breaks_come_back_exactly(tmp_path: Path) -> None:
+    from helpers.survey import load_survey
+
+    path = tmp_path / "export.csv"
+    odd = ['Say "no"', "C:\\path", "Line one\nline two"]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["ResponseId", "q1"]] + [[f"R_{i}", v] for i, v in enumerate(odd)])
+    folder = import_wave("wave_odd", path, tmp_path / "surveys")
+    yaml = folder / "survey.yaml"
+    lines = [line for line in yaml.read_text(encoding="utf-8").split("\n") if not line.strip().startswith("guessed:")]
+    filled = "\n".join(lines).replace('"FILL IN"', '"x"').replace('frame_date: "x"', "frame_date: 2013-01-01")
+    yaml.write_text(
+        filled.replace('date: "x"', "date: 2013-01-01").replace('size: "x"', "size: null"), encoding="utf-8"
+    )
+    survey = load_survey(folder)
+    assert sorted(survey.question("q1").options) == sorted(odd)

@@ -196,7 +196,11 @@ class TestRespondents:
         path = tiny / "respondents.csv"
         pd.read_csv(path, dtype=str, keep_default_na=False).assign(notes="").to_csv(path, index=False)
         assert_names(
-            load_error(tiny), "respondents.csv", 1, "notes", "only respondent_id and the columns survey.yaml implies"
+            load_error(tiny),
+            "respondents.csv",
+            1,
+            "notes",
+            "only respondent_id, authority and the columns survey.yaml implies",
         )
 
     def test_blank_line_is_an_error_and_keeps_line_numbers(self, tiny):

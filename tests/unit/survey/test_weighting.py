@@ -87,3 +87,18 @@ def test_the_nonresponse_table_sets_respondents_against_the_frame(frame: pd.Data
     by_margin = table.groupby("margin")[["councils", "respondents"]].sum()
     assert by_margin["councils"].tolist() == [len(frame), len(frame)]
     assert by_margin["respondents"].tolist() == [150, 150]
+
+
+def test_a_name_with_a_comma_in_the_register_matches_its_council_whole(frame: pd.DataFrame) -> None:
+    matched = match_authorities(pd.Series(["Bristol, City of", "Kingston upon Hull, City of"]), frame, "r.csv")
+    assert matched["local-authority-code"].tolist() == ["BST", "KHL"]
+    with pytest.raises(DataError, match=r"column 'authority'.*found 'City of'"):
+        match_authorities(pd.Series(["City of"]), frame, "respondents.csv")
+
+
+def test_a_name_two_councils_share_is_an_error_naming_both() -> None:
+    frame = frame_on(FRAME_DATE)
+    frame = frame[frame["local-authority-code"].isin(["ADU", "ARU"])].reset_index(drop=True)
+    frame.loc[1, "alt-names"] = frame.loc[1, "alt-names"] + ",Adur"
+    with pytest.raises(DataError, match=r"line 2, column 'authority': expected a name of one council only .*ADU, ARU"):
+        match_authorities(pd.Series(["Adur"]), frame, "respondents.csv")
