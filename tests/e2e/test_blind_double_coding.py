@@ -28,7 +28,7 @@ from helpers.interviews.adjudication import CONSENSUS, disagreements, main, writ
 from helpers.interviews.codebook import load_codebook
 from helpers.interviews.folder import load_corpus_folder
 from helpers.interviews.segments import roll_up_segments
-from helpers.interviews.study import load_study
+from helpers.interviews.study import coder_proposals, load_study
 
 NS = "urn:QDA-XML:project:1.0"
 EMOJI_TEXT = "We met the care homes 🙂 first.\nThen we measured outcomes for every resident, each quarter.\n"
@@ -123,6 +123,8 @@ def test_package_second_coder_import_disagreements_adjudication_consensus(tmp_pa
     assert (WORDS, "outcomes") in coded  # the emoji's second UTF-16 unit no longer shifts the span
     assert ("We tested the market first.", "market_testing") in coded
     assert "Resident voice" not in set(dee["code"])  # a proposal for the next version, never counted
+    proposed = coder_proposals(study, folder)
+    assert proposed[["coder", "name"]].values.tolist() == [["dee", "Resident voice"]]
 
     # 4. disagreements after rolling sub-codes up to their theme, and at code level
     by_theme = disagreements(roll_up_segments(study.segments, study.book), study.documents, "ann", "dee")

@@ -196,6 +196,20 @@ def versions_compared(described: pd.DataFrame, version: str | None) -> tuple[lis
     return kept, sentence
 
 
+def coder_proposals(study: Study, corpus_dir) -> pd.DataFrame:
+    """New codes the coders' REFI-QDA exports propose: kept for the codebook's next version, never counted."""
+    from .refi.coder import PROPOSAL_COLUMNS, read_project_coding
+
+    frames = []
+    for coder in study.coders:
+        path = Path(corpus_dir) / "codings" / f"{coder}.qdpx"
+        if path.is_file():
+            proposed = read_project_coding(path, study.book, study.excerpts).proposals
+            frames.append(proposed.assign(coder=coder))
+    columns = ["coder", *PROPOSAL_COLUMNS]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+
 def load_study(corpus_dir, codebook, coders, qdpx=None, unit: str = "excerpt") -> Study:
     """Check the notebook's parameters and load what it analyses (see the module's docstring)."""
     parameters.choice("unit", unit, UNITS)
@@ -256,6 +270,7 @@ def _folder_study(corpus_path: Path, codebook, coders, known: dict) -> Study:
 
 
 __all__ = [
+    "coder_proposals",
     "CODER_COLUMNS",
     "INDEPENDENT",
     "UNITS",
