@@ -112,6 +112,11 @@ def stop(processes) -> None:
 
 
 def main() -> int:
+    import importlib.util
+
+    if importlib.util.find_spec("distributed") is None:
+        print("skipped: the optional Dask extra is not installed (pip install -r requirements-dask.txt)")
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         config = make_sweep(folder, JOBS)

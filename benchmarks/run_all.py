@@ -12,6 +12,7 @@ Usage: .venv/bin/python benchmarks/run_all.py [bench_build.py ...]
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,10 +25,9 @@ def parse(line: str) -> tuple[str, str, str, str] | None:
     """(name, figure, bar, verdict) from a BENCH line, or None when the line is not one."""
     if not line.startswith(PREFIX):
         return None
-    fields = line[len(PREFIX) :].split()
-    if len(fields) < 4 or " ".join(fields[3:]) not in ("met", "not met"):
-        return None
-    return fields[0], fields[1], fields[2], " ".join(fields[3:])
+    # The figure may carry its unit after a space ("1.58 s", "23.8 MB/s"); the bar never has a space.
+    found = re.fullmatch(r"(\S+) (\S+(?: [A-Za-z/%]+)?) (\S+) (met|not met)", line[len(PREFIX) :].strip())
+    return found.groups() if found else None
 
 
 def run(script: Path) -> tuple[list[tuple[str, str, str, str]], int]:
@@ -47,9 +47,10 @@ def run(script: Path) -> tuple[list[tuple[str, str, str, str]], int]:
 def table(results: list[tuple[str, list, int]]) -> str:
     lines = [("benchmark", "figure", "bar", "verdict")]
     for script, rows, code in results:
-        if code != 0:
-            lines.append((script, "-", "-", f"FAILED (exit {code})"))
-        lines += rows or ([(script, "no figure", "-", "-")] if code == 0 else [])
+        if rows:  # a script that exits non-zero because a bar is not met still has its figures
+            lines += rows
+        else:
+            lines.append((script, "-", "-", f"FAILED (exit {code})") if code else (script, "no figure", "-", "-"))
     widths = [max(len(row[i]) for row in lines) for i in range(4)]
     out = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in lines]
     out.insert(1, "  ".join("-" * width for width in widths))

@@ -28,6 +28,7 @@ kappa from the summed 2x2 tables with the textbook formula, tested equal to stat
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from itertools import combinations
 
@@ -115,6 +116,21 @@ def cohen_kappa(a, b) -> dict:
     return out
 
 
+@functools.lru_cache(maxsize=8)
+def _draw_counts(n: int) -> np.ndarray:
+    """How often each of n clusters is drawn in each resample (resamples x n), the same for every code.
+
+    Summing the drawn clusters' tables is then one product with this matrix: exact, since the tables
+    hold whole numbers, and far cheaper than gathering every draw's tables code by code.
+    """
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    draws = rng.integers(0, n, size=(BOOTSTRAP_RESAMPLES, n))
+    counts = np.zeros((BOOTSTRAP_RESAMPLES, n))
+    np.add.at(counts, (np.arange(BOOTSTRAP_RESAMPLES)[:, None], draws), 1)
+    counts.flags.writeable = False
+    return counts
+
+
 def cluster_bootstrap(per_cluster, confidence: float = CONFIDENCE) -> dict[str, tuple[float, float]]:
     """Percentile intervals of every `table_statistics` figure, resampling clusters with replacement.
 
@@ -126,9 +142,7 @@ def cluster_bootstrap(per_cluster, confidence: float = CONFIDENCE) -> dict[str, 
     names = ["percent_agreement", "positive_agreement", "cohens_kappa"]
     if len(per_cluster) < 2:
         return {k: (float("nan"), float("nan")) for k in names}
-    rng = np.random.default_rng(BOOTSTRAP_SEED)
-    draws = rng.integers(0, len(per_cluster), size=(BOOTSTRAP_RESAMPLES, len(per_cluster)))
-    resampled = table_statistics(per_cluster[draws].sum(axis=1))
+    resampled = table_statistics(_draw_counts(len(per_cluster)) @ per_cluster)
     tail = (1 - confidence) / 2
     out = {}
     for name in names:
