@@ -49,6 +49,9 @@ def configure() -> None:
             "axes.prop_cycle": matplotlib.cycler(color=GAF_CATEGORICAL),
             "axes.spines.top": False,
             "axes.spines.right": False,
+            # Labels come from data (codes, coders, options): a "$" is a character, never TeX to parse,
+            # so "$\\foo$" in a coder's name neither breaks the chart nor changes what it says.
+            "text.parse_math": False,
         }
     )
 
