@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..core.errors import Collector
 from ..core.sourced_csv import LINE, read_csv_lines
+from ..present.wording import percent_level
 from ..stats.proportions import share_row
 from ..stats.waves import design_difference, newcombe_difference
 from .bases import answered_base
@@ -73,10 +74,13 @@ def compare_waves(
         two = _share(second, pair.to_question, pair.to_option, level, ci_method, weighted)
         if weighted:
             change = design_difference(two["share"], two["se"], one["share"], one["se"], level)
-            method = f"{level:.0%} design-based interval (normal, summed variances of two independent weighted waves)"
+            method = (
+                f"{percent_level(level)} design-based interval "
+                "(normal, summed variances of two independent weighted waves)"
+            )
         else:
             change = newcombe_difference(two["count"], two["base"], one["count"], one["base"], level)
-            method = f"{level:.0%} Newcombe hybrid score interval (independent samples)"
+            method = f"{percent_level(level)} Newcombe hybrid score interval (independent samples)"
         row = {"question": pair.to_question, "option": pair.to_option}
         for prefix, share in (("first", one), ("second", two)):
             row.update({f"{prefix}_{k}": share[k] for k in ("count", "base", "share", "low", "high")})

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core import parameters
+from ..present.wording import percent_level
 from ..stats.proportions import CI_METHOD_NAMES, CI_METHODS
 from .folder import Survey, load_survey
 from .needs import caller_question_parameters
@@ -36,12 +37,12 @@ class SurveyAnalysis:
     @property
     def ci_label(self) -> str:
         """'95% Wilson score interval': the level and the method beside every interval."""
-        return f"{self.level:.0%} {self.method_name} interval"
+        return f"{percent_level(self.level)} {self.method_name} interval"
 
     @property
     def fpc_label(self) -> str:
         """The finite-population-corrected interval, named as the heuristic it is for an asymmetric interval."""
-        return f"{self.level:.0%} interval shrunk by the FPC (heuristic)"
+        return f"{percent_level(self.level)} interval shrunk by the FPC (heuristic)"
 
     def asked(self, fallback: int) -> int:
         """How many answered at least one question: from answered + skipped where the survey gives them."""

@@ -15,6 +15,7 @@ import pandas as pd
 from ..core import parameters
 from ..core.errors import ParameterError
 from ..outputs.results import result_rows
+from ..present.wording import percent_level
 from .comparison import check_mapping, compare_waves, paired_overlap, read_mapping
 from .folder import Survey, load_survey
 
@@ -72,7 +73,7 @@ def waves_chart(table: pd.DataFrame, first: str, second: str, level: float) -> t
         ax.errorbar(share, y + dy, xerr=np.clip(err, 0, None), fmt=marker, color=colour, capsize=3, label=name)
     ax.set_yticks(y, labels, fontsize=8)
     ax.set_xlim(0, 100)
-    ax.set_xlabel(f"Percent of those who answered, with {level:.0%} intervals")
+    ax.set_xlabel(f"Percent of those who answered, with {percent_level(level)} intervals")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.3 / n), ncol=2, fontsize=8, frameon=False)
     fig.tight_layout()
     columns = ["question", "option"] + [f"{p}_{k}" for p in ("first", "second") for k in ("share", "low", "high")]
@@ -86,7 +87,7 @@ def comparison_rows(comparison: WaveComparison) -> list[pd.DataFrame]:
     for prefix, survey in (("first", comparison.first), ("second", comparison.second)):
         rows = table.rename(columns={f"{prefix}_{k}": k for k in ("share", "low", "high", "base")})
         how = f"logit interval, {survey.spec.weighting.describe()}" if comparison.weighted else "Wilson score interval"
-        method = f"{comparison.level:.0%} {how}"
+        method = f"{percent_level(comparison.level)} {how}"
         parts.append(
             result_rows(rows, "", f"share in {survey.id}", method, "share", "low", "high", option="option").assign(
                 question=table["question"].to_numpy()

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.csvout import write_csv
+from ..present.wording import percent_level
 from ..stats.calibration import mean_estimate, share_interval
 from .folder import Survey
 from .respondents import ID_COLUMN, SEPARATOR
@@ -29,7 +30,7 @@ def design_method(ci_method: str) -> str:
 
 def weighted_method(survey: Survey, level: float, ci_method: str) -> str:
     """The method column of a weighted share: '95% logit interval, raked to type and region'."""
-    return f"{level:.0%} {design_method(ci_method)} interval, {survey.spec.weighting.describe()}"
+    return f"{percent_level(level)} {design_method(ci_method)} interval, {survey.spec.weighting.describe()}"
 
 
 def _answers(survey: Survey, qid: str, item: str = "") -> tuple[dict[str, np.ndarray], np.ndarray]:

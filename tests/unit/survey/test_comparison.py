@@ -94,3 +94,8 @@ def test_councils_in_both_weighted_waves_are_counted_by_their_codes(tmp_path: Pa
     second = load_survey(write_weighted_wave(tmp_path / "second", seed=9))
     codes = [set(generated_councils(seed, 140)["local-authority-code"]) for seed in (2, 9)]
     assert paired_overlap(first, second) == len(codes[0] & codes[1]) > 0
+
+
+def test_a_level_such_as_97_5_percent_is_named_as_it_is(tmp_path: Path) -> None:
+    table = compare_waves(load_survey(LOCALIS), load_survey(second_wave(tmp_path)), 0.975)
+    assert set(table["method"]) == {"97.5% Newcombe hybrid score interval (independent samples)"}
