@@ -53,6 +53,24 @@ def weighted_run(tmp_path_factory) -> tuple[Path, Path]:
     return wave, out
 
 
+def write_r_inputs(wave, survey, folder) -> None:
+    """What R reads: the respondents with their council's type and region, and the frame's counts of each."""
+    respondents = pd.read_csv(wave / "respondents.csv", dtype=str, keep_default_na=False)
+    frame = frame_on("2011-09-01")
+    councils = survey.councils
+    respondents.assign(type=councils["local-authority-type"], region=councils["region"], N=len(frame)).to_csv(
+        folder / "wave.csv", index=False
+    )
+    totals = {
+        "type": frame["local-authority-type"].replace({"CC": "LBO"}),
+        "region": frame["region"].replace({"(no region in the frame)": "South West"}),
+    }
+    for name, values in totals.items():
+        values.value_counts().rename_axis(name).rename("Freq").reset_index().to_csv(
+            folder / f"pop_{name}.csv", index=False
+        )
+
+
 def test_a_weighted_wave_writes_weights_a_nonresponse_table_and_names_the_weighting(weighted_run) -> None:
     wave, out = weighted_run
     weights = pd.read_csv(out / "weights.csv", dtype={"respondent_id": str})
@@ -72,20 +90,7 @@ def test_a_weighted_wave_writes_weights_a_nonresponse_table_and_names_the_weight
 def test_notebook_01_gives_r_surveys_weights_shares_errors_and_logit_intervals(weighted_run, tmp_path: Path) -> None:
     wave, out = weighted_run
     survey = load_survey(wave)
-    respondents = pd.read_csv(wave / "respondents.csv", dtype=str, keep_default_na=False)
-    councils = survey.councils.rename(columns={"local-authority-type": "type"})
-    respondents.assign(type=councils["type"], region=councils["region"], N=len(frame_on("2011-09-01"))).to_csv(
-        tmp_path / "wave.csv", index=False
-    )
-    frame = frame_on("2011-09-01")
-    totals = {
-        "type": frame["local-authority-type"].replace({"CC": "LBO"}),
-        "region": frame["region"].replace({"(no region in the frame)": "South West"}),
-    }
-    for name, values in totals.items():
-        values.value_counts().rename_axis(name).rename("Freq").reset_index().to_csv(
-            tmp_path / f"pop_{name}.csv", index=False
-        )
+    write_r_inputs(wave, survey, tmp_path)
     r = run_r(R_WAVE, tmp_path)
 
     np.testing.assert_allclose(pd.read_csv(out / "weights.csv")["weight"], r["weights"], rtol=1e-6)
@@ -139,20 +144,7 @@ def test_trimmed_weights_are_r_surveys_trimweights_with_its_errors(tmp_path: Pat
         yaml.read_text(encoding="utf-8").replace("  method: rake\n", "  method: rake\n  trim: [0.9, 1.1]\n")
     )
     survey = load_survey(wave)
-    respondents = pd.read_csv(wave / "respondents.csv", dtype=str, keep_default_na=False)
-    frame = frame_on("2011-09-01")
-    councils = survey.councils
-    respondents.assign(type=councils["local-authority-type"], region=councils["region"], N=len(frame)).to_csv(
-        tmp_path / "wave.csv", index=False
-    )
-    totals = {
-        "type": frame["local-authority-type"].replace({"CC": "LBO"}),
-        "region": frame["region"].replace({"(no region in the frame)": "South West"}),
-    }
-    for name, values in totals.items():
-        values.value_counts().rename_axis(name).rename("Freq").reset_index().to_csv(
-            tmp_path / f"pop_{name}.csv", index=False
-        )
+    write_r_inputs(wave, survey, tmp_path)
     r = run_r(R_TRIMMED, tmp_path)
     np.testing.assert_allclose(survey.design.weights, r["weights"], rtol=1e-6)
     yes = weighted_shares(survey, "b", 0.95, "logit").set_index("option").loc["Yes"]
