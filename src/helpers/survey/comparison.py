@@ -4,8 +4,8 @@ Questions are matched by id, or through a mapping file (`from_question,to_questi
 where the wording or the options changed between waves; only single-choice and tick-all questions are
 compared (a grid's items would need their own matching). The two waves are taken as independent samples
 (Newcombe's hybrid score interval, or the design-based difference when both waves are weighted;
-`helpers.stats.waves`): councils that answered both are counted by `paired_overlap`, and the report
-states that overlap beside the assumption.
+`helpers.stats.waves`); councils that answered both waves are linked, and their paired change given, by
+`helpers.survey.paired`.
 """
 
 from __future__ import annotations
@@ -114,22 +114,6 @@ def _share(survey: Survey, qid: str, option: str, level: float, ci_method: str, 
         "low": interval["ci_low"],
         "high": interval["ci_high"],
     }
-
-
-def paired_overlap(first: Survey, second: Survey) -> int | None:
-    """How many councils answered both waves (through `authority`), or None where a wave does not say.
-
-    Weighted waves are compared by the frame's council codes their respondents were matched to; others by
-    the `authority` text as written (case and surrounding spaces ignored), which misses a council one wave
-    names by its code and the other by its name.
-    """
-    if first.weighted and second.weighted:
-        return len(set(first.councils["authority"]) & set(second.councils["authority"]))
-    columns = [None if s.respondents is None else s.respondents.get("authority") for s in (first, second)]
-    if any(c is None for c in columns):
-        return None
-    names = [{v.strip().casefold() for v in c.astype(str) if v.strip()} for c in columns]
-    return len(names[0] & names[1])
 
 
 def check_mapping(mapping: pd.DataFrame, first: Survey, second: Survey, path: Path | str) -> None:

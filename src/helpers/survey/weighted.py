@@ -33,7 +33,7 @@ def weighted_method(survey: Survey, level: float, ci_method: str) -> str:
     return f"{percent_level(level)} {design_method(ci_method)} interval, {survey.spec.weighting.describe()}"
 
 
-def _answers(survey: Survey, qid: str, item: str = "") -> tuple[dict[str, np.ndarray], np.ndarray]:
+def option_answers(survey: Survey, qid: str, item: str = "") -> tuple[dict[str, np.ndarray], np.ndarray]:
     """For each option, which respondents chose it; and which answered the question (or likert item)."""
     q = survey.question(qid)
     data = survey.respondents
@@ -47,7 +47,7 @@ def _answers(survey: Survey, qid: str, item: str = "") -> tuple[dict[str, np.nda
 
 def weighted_shares(survey: Survey, qid: str, level: float, ci_method: str, item: str = "") -> pd.DataFrame:
     """One row per option: respondents choosing it, those who answered, the weighted share and its interval."""
-    chosen, answered = _answers(survey, qid, item)
+    chosen, answered = option_answers(survey, qid, item)
     method = design_method(ci_method)
     rows = []
     for option, picked in chosen.items():

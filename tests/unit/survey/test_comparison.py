@@ -8,13 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from survey_edits import replace_line
-from weighted_waves import generated_councils, write_weighted_wave
+from weighted_waves import write_weighted_wave
 
 from helpers.core import paths
 from helpers.core.errors import DataError
 from helpers.stats.waves import design_difference, newcombe_difference
 from helpers.survey import load_survey
-from helpers.survey.comparison import check_mapping, compare_waves, paired_overlap, read_mapping
+from helpers.survey.comparison import check_mapping, compare_waves, read_mapping
 from helpers.survey.weighted import weighted_shares
 
 LOCALIS = paths.SURVEYS / "localis_2011"
@@ -66,10 +66,6 @@ def test_a_mapping_naming_an_option_the_wave_lacks_is_an_error_naming_its_line(t
         check_mapping(read_mapping(mapping_file), first, second, mapping_file)
 
 
-def test_waves_without_councils_named_cannot_be_paired(tmp_path: Path) -> None:
-    assert paired_overlap(load_survey(LOCALIS), load_survey(second_wave(tmp_path))) is None
-
-
 def test_the_comparison_table_has_one_row_per_matched_option(tmp_path: Path) -> None:
     table = compare_waves(load_survey(LOCALIS), load_survey(second_wave(tmp_path)), 0.95)
     assert not table.duplicated(["question", "option"]).any()
@@ -87,13 +83,6 @@ def test_two_weighted_waves_compare_weighted_shares_with_the_design_based_differ
     expected = design_difference(two["share"], two["se"], one["share"], one["se"], 0.95)
     assert (row["change"], row["change_low"], row["change_high"]) == pytest.approx(expected)
     assert row["method"].startswith("95% design-based interval")
-
-
-def test_councils_in_both_weighted_waves_are_counted_by_their_codes(tmp_path: Path) -> None:
-    first = load_survey(write_weighted_wave(tmp_path / "first", seed=2))
-    second = load_survey(write_weighted_wave(tmp_path / "second", seed=9))
-    codes = [set(generated_councils(seed, 140)["local-authority-code"]) for seed in (2, 9)]
-    assert paired_overlap(first, second) == len(codes[0] & codes[1]) > 0
 
 
 def test_a_level_such_as_97_5_percent_is_named_as_it_is(tmp_path: Path) -> None:
