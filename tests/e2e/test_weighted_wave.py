@@ -7,22 +7,19 @@ region as the workbench matched them, rakes with `rake()` and estimates with `sv
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from notebook_runs import run_notebook
+from r_survey import needs_r, run_r, write_r_inputs
 from weighted_waves import write_weighted_wave
 
 from helpers.core import paths
 from helpers.survey.folder import load_survey
 from helpers.survey.weighted import weighted_shares
 from helpers.survey.weighting import frame_on
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "unit" / "stats"))
-from test_calibration import needs_r, run_r  # noqa: E402  (the R runner the calibration tests use)
 
 R_WAVE = """
 d <- read.csv("wave.csv", stringsAsFactors = FALSE, na.strings = character(0))
@@ -51,24 +48,6 @@ def weighted_run(tmp_path_factory) -> tuple[Path, Path]:
     wave = write_weighted_wave(root / "generated_wave", seed=11)
     out = run_notebook(paths.NOTEBOOKS / "01_delivery_and_intent.ipynb", root / "out", survey_dir=str(wave))
     return wave, out
-
-
-def write_r_inputs(wave, survey, folder) -> None:
-    """What R reads: the respondents with their council's type and region, and the frame's counts of each."""
-    respondents = pd.read_csv(wave / "respondents.csv", dtype=str, keep_default_na=False)
-    frame = frame_on("2011-09-01")
-    councils = survey.councils
-    respondents.assign(type=councils["local-authority-type"], region=councils["region"], N=len(frame)).to_csv(
-        folder / "wave.csv", index=False
-    )
-    totals = {
-        "type": frame["local-authority-type"].replace({"CC": "LBO"}),
-        "region": frame["region"].replace({"(no region in the frame)": "South West"}),
-    }
-    for name, values in totals.items():
-        values.value_counts().rename_axis(name).rename("Freq").reset_index().to_csv(
-            folder / f"pop_{name}.csv", index=False
-        )
 
 
 def test_a_weighted_wave_writes_weights_a_nonresponse_table_and_names_the_weighting(weighted_run) -> None:

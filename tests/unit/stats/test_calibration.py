@@ -1,40 +1,19 @@
 """helpers.stats.calibration against R's survey package (Lumley), run through Rscript on the same data.
 
-Where Rscript or the package is absent these tests skip with one line; `.ci/run` installs Debian's
-r-cran-survey so that in CI they run.
+Where Rscript or the package is absent these tests skip with one line (tests/support/r_survey.py); `.ci/run`
+installs Debian's r-cran-survey so that in CI they run.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from r_survey import needs_r, run_r
 
 from helpers.stats.calibration import CalibrationError, mean_estimate, rake, sample_design, share_interval
-
-
-def r_survey_available() -> bool:
-    if shutil.which("Rscript") is None:
-        return False
-    done = subprocess.run(["Rscript", "-e", "library(survey)"], capture_output=True, timeout=120)
-    return done.returncode == 0
-
-
-needs_r = pytest.mark.skipif(not r_survey_available(), reason="Rscript with the survey package is not installed")
-
-
-def run_r(script: str, folder: Path) -> dict:
-    """Run an R script in `folder`; it writes out.json, which is returned."""
-    (folder / "script.R").write_text("suppressMessages(library(survey))\n" + script, encoding="utf-8")
-    done = subprocess.run(["Rscript", "script.R"], cwd=folder, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return json.loads((folder / "out.json").read_text(encoding="utf-8"))
-
 
 R_RAKE = """
 d <- read.csv("sample.csv", stringsAsFactors = FALSE)
