@@ -5,8 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from r_survey import needs_r, run_r, write_r_inputs
+from scipy import stats
 from survey_edits import replace_line
 from weighted_waves import write_weighted_wave
 
@@ -88,3 +91,55 @@ def test_two_weighted_waves_compare_weighted_shares_with_the_design_based_differ
 def test_a_level_such_as_97_5_percent_is_named_as_it_is(tmp_path: Path) -> None:
     table = compare_waves(load_survey(LOCALIS), load_survey(second_wave(tmp_path)), 0.975)
     assert set(table["method"]) == {"97.5% Newcombe hybrid score interval (independent samples)"}
+
+
+R_DIFFERENCE = """
+raked <- function(dir) {
+  d <- read.csv(file.path(dir, "wave.csv"), colClasses = "character", na.strings = character(0), check.names = FALSE)
+  d$N <- as.numeric(d$N)
+  pop_type <- read.csv(file.path(dir, "pop_type.csv"), stringsAsFactors = FALSE)
+  pop_region <- read.csv(file.path(dir, "pop_region.csv"), stringsAsFactors = FALSE)
+  d$y_b <- as.numeric(d$b == "Yes")
+  d$answered_b <- d$b != ""
+  d$y_c <- as.numeric(d[["c::Data analysis"]] == "1")
+  d$answered_c <- d[["c::Contract management"]] != "" | d[["c::Market analysis"]] != "" |
+    d[["c::Data analysis"]] != ""
+  rake(svydesign(id = ~1, fpc = ~N, data = d), list(~type, ~region), list(pop_type, pop_region))
+}
+first <- raked("one")
+second <- raked("two")
+change <- function(y, answered) {
+  m1 <- svymean(y, subset(first, first$variables[[answered]]))
+  m2 <- svymean(y, subset(second, second$variables[[answered]]))
+  both <- structure(c(second = coef(m2)[[1]], first = coef(m1)[[1]]),
+                    var = diag(c(SE(m2)[[1]]^2, SE(m1)[[1]]^2)), statistic = "mean", class = "svystat")
+  ch <- svycontrast(both, c(second = 1, first = -1))
+  c(coef(ch)[[1]], SE(ch)[[1]], confint(ch, level = LEVEL))
+}
+out <- list(b = change(~y_b, "answered_b"), c = change(~y_c, "answered_c"))
+fields <- sprintf('"%s": [%s]', names(out), sapply(out, function(v) paste(sprintf("%.17g", v), collapse = ",")))
+writeLines(paste0("{", paste(fields, collapse = ","), "}"), "out.json")
+"""
+
+
+@needs_r
+@pytest.mark.parametrize("level", [0.95, 0.90])
+def test_the_design_based_change_is_r_surveys_contrast_of_two_independently_raked_waves(
+    tmp_path: Path, level: float
+) -> None:
+    """The workbench's definition, in R: each wave raked on its own (rake), its share over those who answered
+    (svymean on subset()), and the change as svycontrast of the two estimates with a block-diagonal covariance
+    (the waves are independent samples), so its SE is sqrt(se1^2 + se2^2), with confint's normal interval."""
+    waves = {}
+    for name, seed in (("one", 2), ("two", 9)):
+        folder = write_weighted_wave(tmp_path / f"wave_{name}", seed=seed)
+        waves[name] = load_survey(folder)
+        write_r_inputs(folder, waves[name], tmp_path / "r" / name)
+    r = run_r(R_DIFFERENCE.replace("LEVEL", repr(level)), tmp_path / "r")
+    table = compare_waves(waves["one"], waves["two"], level).set_index(["question", "option"])
+    z = stats.norm.ppf(0.5 + level / 2)
+    for key, (estimate, se, low, high) in {("b", "Yes"): r["b"], ("c", "Data analysis"): r["c"]}.items():
+        row = table.loc[key]
+        np.testing.assert_allclose(row["change"], estimate, rtol=1e-6)
+        np.testing.assert_allclose((row["change_high"] - row["change_low"]) / (2 * z), se, rtol=1e-6)
+        np.testing.assert_allclose([row["change_low"], row["change_high"]], [low, high], rtol=1e-4)
