@@ -1,11 +1,13 @@
 """Generated (seeded) weighted waves: councils of the frame answering two single-choice questions, a tick-all, a grid.
 
 Made here, for tests only: no generated wave stands for a real one. Answers depend on the council's type,
-so that weighting moves the shares.
+so that weighting moves the shares. `small_wave` makes an unweighted wave whose councils and answers a test
+writes out (for linking councils across waves).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -118,4 +120,22 @@ def write_weighted_wave(folder: Path, seed: int, n: int = 140, skips: bool = Tru
         encoding="utf-8",
     )
     write_csv(pd.DataFrame(data), folder / "respondents.csv")
+    return folder
+
+
+def small_wave(folder: Path, councils: list[str], b: list[str], data: list[str] | None = None) -> Path:
+    """An unweighted wave naming its councils as given (tests only), answering b (and c's "Data analysis") as given.
+
+    The questions are those of a generated wave, without the weighting block; the other answers are constant.
+    """
+    write_weighted_wave(folder, seed=3)
+    yaml = folder / "survey.yaml"
+    yaml.write_text(re.sub(r"weighting:\n(  .*\n)+", "", yaml.read_text(encoding="utf-8")), encoding="utf-8")
+    n = len(councils)
+    rows = {"respondent_id": [f"r{i}" for i in range(n)], "authority": councils, "a": ["In-house"] * n, "b": b}
+    for option in SKILLS:
+        rows[f"c::{option}"] = data if option == "Data analysis" and data else ["0"] * n
+    for provider in PROVIDERS:
+        rows[f"d::{provider}"] = ["More"] * n
+    write_csv(pd.DataFrame(rows), folder / "respondents.csv")
     return folder

@@ -172,11 +172,12 @@ def paired_sentence(comparison: WaveComparison):
     """What the paired comparison is: who is in it, who is left out and why, its method, level and reach."""
     linked, first, second = comparison.linked, comparison.first.id, comparison.second.id
     if comparison.paired is None:
-        why = (
-            "a wave does not name its councils (no `authority` column)"
-            if linked is None
-            else "no council answered both waves"
-        )
+        if linked is None:
+            why = "a wave does not name its councils (no `authority` column)"
+        elif linked.overlap:
+            why = f"every council named in both waves ({linked.overlap}) is named more than once in a wave"
+        else:
+            why = "no council answered both waves"
         return md("No paired comparison: {why}.", why=why)
     how = "the frame's council codes" if comparison.weighted else "the `authority` column as written"
     left_out = []

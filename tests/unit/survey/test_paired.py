@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from weighted_waves import PROVIDERS, SKILLS, generated_councils, write_weighted_wave
+from weighted_waves import generated_councils, small_wave, write_weighted_wave
 
 from helpers.core import paths
-from helpers.core.csvout import write_csv
 from helpers.stats.waves import mcnemar_exact_p, newcombe_paired_difference
 from helpers.survey import load_survey
 from helpers.survey.paired import link_councils, paired_comparison, paired_overlap
-
-
-def small_wave(folder: Path, councils: list[str], b: list[str], data: list[str] | None = None) -> Path:
-    """An unweighted generated wave (tests only) whose councils answer question b (and c's "Data analysis") as given."""
-    write_weighted_wave(folder, seed=3)
-    yaml = folder / "survey.yaml"
-    yaml.write_text(re.sub(r"weighting:\n(  .*\n)+", "", yaml.read_text(encoding="utf-8")), encoding="utf-8")
-    n = len(councils)
-    rows = {"respondent_id": [f"r{i}" for i in range(n)], "authority": councils, "a": ["In-house"] * n, "b": b}
-    for option in SKILLS:
-        rows[f"c::{option}"] = data if option == "Data analysis" and data else ["0"] * n
-    for provider in PROVIDERS:
-        rows[f"d::{provider}"] = ["More"] * n
-    write_csv(pd.DataFrame(rows), folder / "respondents.csv")
-    return folder
 
 
 def test_councils_are_linked_by_their_names_as_written_ignoring_case_and_spaces(tmp_path: Path) -> None:
