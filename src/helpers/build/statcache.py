@@ -16,7 +16,6 @@ import json
 import os
 import stat
 import threading
-import time
 from pathlib import Path
 
 CACHE = ".build.stat-cache.json"
@@ -66,33 +65,6 @@ def regular_file(path: Path, folder: Path, limit: int) -> bytes:
 
 def _signature(info: os.stat_result) -> list[int]:
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
-
-
-SETTLED_NS = 2 * 10**9  # a file unchanged this long cannot change again within its timestamp's tick
-_MEMO: dict[tuple, object] = {}
-_MEMO_LOCK = threading.Lock()
-
-
-def memoised(kind: str, path: Path, compute):
-    """`compute(path)`, remembered for this process while the file's stat holds.
-
-    Only a settled file (last changed over two seconds ago) is remembered, so an edit in the same
-    clock tick as the read can never be missed; a file just written is read every time.
-    """
-    try:
-        info = os.stat(path)
-    except OSError:
-        return compute(path)
-    if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) < SETTLED_NS:
-        return compute(path)
-    key = (kind, os.fspath(path), *_signature(info))
-    with _MEMO_LOCK:
-        if key in _MEMO:
-            return _MEMO[key]
-    value = compute(path)
-    with _MEMO_LOCK:
-        _MEMO[key] = value
-    return value
 
 
 class StatCache:
