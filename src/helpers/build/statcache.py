@@ -28,8 +28,14 @@ class NotRegular(OSError):
 
 
 def _inside(folder: Path, name: str) -> Path:
-    """folder/name, refusing a name whose path leaves the folder or passes through a symbolic link."""
+    """folder/name, refusing a name whose path leaves the folder or passes through a symbolic link.
+
+    A plain name (no "/") cannot pass through a link on its way: that it is not one itself, every
+    caller checks as it opens it (lstat, O_NOFOLLOW), so it is not resolved here.
+    """
     path = folder / name
+    if "/" not in name and name not in ("", ".", ".."):
+        return path
     real_folder = os.path.realpath(folder)
     if os.path.realpath(path) != os.path.join(real_folder, *name.split("/")):
         if not os.path.lexists(path):
@@ -75,6 +81,7 @@ class StatCache:
         self.entries: dict[str, tuple[list[int], str]] = {}
         self.changed = False
         self.lock = threading.Lock()
+        self.prefixes: dict[Path, str] = {}
         self._load()
 
     def _load(self) -> None:
@@ -102,7 +109,7 @@ class StatCache:
     def digest(self, folder: Path, name: str) -> str:
         """The SHA-256 of folder/name: from the cache while its stat holds, else read (regular files only)."""
         path = _inside(folder, name)
-        key = path.relative_to(self.reports).as_posix() if path.is_relative_to(self.reports) else str(path)
+        key = self._key(folder, name)
         info = os.lstat(path)
         if not stat.S_ISREG(info.st_mode):
             raise NotRegular(errno.EINVAL, "not a regular file", str(path))
@@ -116,6 +123,15 @@ class StatCache:
                 h.update(chunk)
         self.note(key, info, h.hexdigest())
         return h.hexdigest()
+
+    def _key(self, folder: Path, name: str) -> str:
+        """folder/name relative to the reports folder (or a path outside it), each folder's prefix worked out once."""
+        prefix = self.prefixes.get(folder)
+        if prefix is None:
+            inside = folder.is_relative_to(self.reports)
+            rel = folder.relative_to(self.reports).as_posix() if inside else str(folder)
+            prefix = self.prefixes[folder] = "" if rel == "." else rel + "/"
+        return prefix + name
 
     def note(self, key: str, info: os.stat_result, digest: str) -> None:
         with self.lock:

@@ -8,7 +8,7 @@ import sys
 from ..core import paths
 from .config import Job
 from .job import Outcome
-from .record import read_record
+from .record import Record, read_record
 from .statcache import regular_file
 from .swap import FAILED, write_atomic
 
@@ -30,16 +30,15 @@ def recorded_failure(reports, output: str) -> str | None:
 class Reporter:
     """The reporting half of a Builder: the index page and the summary printed at the end."""
 
-    def index_status(self, job: Job, outcome: Outcome | None) -> tuple[str, bool]:
-        """A job's line in the index, and whether its report can be opened."""
-        available = read_record(self.reports / job.output) is not None
-        previous = "showing the previous report" if available else "no report yet"
+    def index_status(self, job: Job, outcome: Outcome | None, record: Record | None) -> str:
+        """A job's line in the index; its report can be opened when it has a valid `record`."""
+        previous = "showing the previous report" if record is not None else "no report yet"
         if outcome is not None and outcome.status == "failed":  # this build's word, written down or not
-            return f"failed in the last build ({outcome.message}); {previous}", available
+            return f"failed in the last build ({outcome.message}); {previous}"
         error = recorded_failure(self.reports, job.output)
         if error is not None:
-            return f"failed in the last build ({error}); {previous}", available
-        return ("ok" if available else "not built"), available
+            return f"failed in the last build ({error}); {previous}"
+        return "ok" if record is not None else "not built"
 
     def write_index(self, jobs: list[Job], outcomes: dict[str, Outcome] | None = None) -> str:
         """Write reports/index.html; return "" or why it could not be written."""
@@ -48,8 +47,8 @@ class Reporter:
         entries = []
         commits = set()
         for job in jobs:
-            status, available = self.index_status(job, (outcomes or {}).get(job.name))
-            record = read_record(self.reports / job.output) if available else None
+            record = read_record(self.reports / job.output)
+            status = self.index_status(job, (outcomes or {}).get(job.name), record)
             if record is not None:
                 commits.add(record.commit)
             entries.append(
