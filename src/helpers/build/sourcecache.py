@@ -11,8 +11,10 @@ again and never parses YAML.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import stat
 import sys
 import time
@@ -21,11 +23,15 @@ from pathlib import Path
 from ..core import filememo
 from ..core.hashing import helpers_hash, requirements_hash
 from .config import Job, load_config
+from .statcache import regular_file
 
 SUFFIX = ".build-cache.json"
 FORMAT = 1
 KINDS = ("sha256", "fingerprint")  # the text values worth keeping between runs
 MAX_BYTES = 16 << 20
+MAX_INDEX_BYTES = 64 << 20
+KEPT_INDEXES = 20  # reports folders whose index page is remembered
+_DIGEST = re.compile(r"[0-9a-f]{64}")
 _TEXT = ("name", "notebook", "output", "title", "group", "description", "base")
 _FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
@@ -44,10 +50,17 @@ class SourceCache:
         self.stored: dict | None = None  # the config entry the file holds
         self.current: dict | None = None  # the entry that holds for this build, kept by save()
         self.changed = False
+        self.indexes: dict[str, list[str]] = {}  # index page -> [key of what it was made from, its SHA-256]
         raw = _read(self.path)
         if isinstance(raw, dict) and raw.get("format") == FORMAT:
             filememo.absorb(list(_entries(raw.get("files"))))
             self.stored = raw.get("config") if isinstance(raw.get("config"), dict) else None
+            indexes = raw.get("indexes") if isinstance(raw.get("indexes"), dict) else {}
+            self.indexes = {
+                k: v
+                for k, v in indexes.items()
+                if isinstance(v, list) and len(v) == 2 and all(isinstance(d, str) and _DIGEST.fullmatch(d) for d in v)
+            }
 
     def jobs(self) -> list[Job]:
         """The config's jobs: as last checked while nothing they came from changed, else read and checked again."""
@@ -108,12 +121,30 @@ class SourceCache:
             "jobs": serial,
         }
 
+    def index_holds(self, index: Path, key: str) -> bool:
+        """Whether `index` is the page last written from inputs with this key (its bytes read and hashed)."""
+        known = self.indexes.get(str(index))
+        if known is None or known[0] != key:
+            return False
+        try:
+            page = regular_file(index, index.parent, MAX_INDEX_BYTES)
+        except (OSError, ValueError):
+            return False
+        return hashlib.sha256(page).hexdigest() == known[1]
+
+    def index_written(self, index: Path, key: str, page: str) -> None:
+        """Remember the index page just written, so a build with the same entries need not render it again."""
+        self.indexes.pop(str(index), None)
+        kept = list(self.indexes.items())[-(KEPT_INDEXES - 1) :]
+        self.indexes = {**dict(kept), str(index): [key, hashlib.sha256(page.encode("utf-8")).hexdigest()]}
+        self.changed = True
+
     def save(self) -> None:
         """Write what this build learnt (atomically, readable by its owner only); nothing when nothing is new."""
         files, new = filememo.export(KINDS)
         if not (new or self.changed):
             return
-        payload = {"format": FORMAT, "files": files, "config": self.current}
+        payload = {"format": FORMAT, "files": files, "config": self.current, "indexes": self.indexes}
         tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 
 from ..core import paths
+from ..core.hashing import helpers_hash
 from .config import Job
 from .job import Outcome
 from .record import Record, read_record
@@ -27,6 +29,12 @@ def recorded_failure(reports, output: str) -> str | None:
     return error if isinstance(error, str) else "see _failed/"
 
 
+def index_key(entries: list[dict], commit: str) -> str:
+    """What the index page is made from: its entries, the commits, and the code and templates that render it."""
+    made_of = [entries, commit, helpers_hash(), sys.version]
+    return hashlib.sha256(json.dumps(made_of, sort_keys=True, default=str).encode()).hexdigest()
+
+
 class Reporter:
     """The reporting half of a Builder: the index page and the summary printed at the end."""
 
@@ -41,9 +49,7 @@ class Reporter:
         return "ok" if record is not None else "not built"
 
     def write_index(self, jobs: list[Job], outcomes: dict[str, Outcome] | None = None) -> str:
-        """Write reports/index.html; return "" or why it could not be written."""
-        from .render import index_page
-
+        """Write reports/index.html (unless it is already the page these entries make); "" or why it could not be."""
         entries = []
         commits = set()
         for job in jobs:
@@ -62,10 +68,18 @@ class Reporter:
                     "available": record is not None,
                 }
             )
+        commit = ", ".join(sorted(commits)) or "none yet"
+        index, key = self.reports / "index.html", index_key(entries, commit)
+        if self.sources.index_holds(index, key):  # the page these entries make is there, byte for byte
+            return ""
+        from .render import index_page
+
+        page = index_page(entries, commit)
         try:
-            write_atomic(self.reports / "index.html", index_page(entries, ", ".join(sorted(commits)) or "none yet"))
+            write_atomic(index, page)
         except OSError as exc:
-            return f"{paths.shown(self.reports / 'index.html')} could not be written ({exc.strerror or exc})"
+            return f"{paths.shown(index)} could not be written ({exc.strerror or exc})"
+        self.sources.index_written(index, key, page)
         return ""
 
     def summary(self, outcomes: list[Outcome], index_problem: str = "") -> None:

@@ -118,3 +118,18 @@ def test_a_cache_that_is_not_the_builds_own_is_ignored(config: Path, monkeypatch
     damage(cache_path(config))
     calls = reads(monkeypatch)
     assert [j.parameters for j in SourceCache(config).jobs()] == [{"x": 2}] and len(calls) == 1
+
+
+def test_the_index_is_trusted_only_byte_for_byte(tmp_path: Path) -> None:
+    cache = SourceCache(tmp_path / "reports.yaml")
+    index = tmp_path / "index.html"
+    index.write_text("<p>page</p>")
+    cache.index_written(index, "a" * 64, "<p>page</p>")
+    cache.save()
+    again = SourceCache(tmp_path / "reports.yaml")
+    assert again.index_holds(index, "a" * 64)
+    assert not again.index_holds(index, "b" * 64)  # other entries
+    index.write_text("<p>Page</p>")
+    assert not again.index_holds(index, "a" * 64)
+    index.unlink()
+    assert not again.index_holds(index, "a" * 64)
