@@ -105,13 +105,11 @@ class SourceCache:
         try:
             info = {p: os.stat(p) for p in [str(self.config), *sorted({str(j.notebook) for j in jobs})]}
             serial = [_plain_job(j) for j in jobs]
-            text = json.dumps(serial, allow_nan=False)
-        except (OSError, TypeError, ValueError):
+            exact = [_job(raw) for raw in json.loads(json.dumps(serial, allow_nan=False))] == jobs
+        except (OSError, TypeError, ValueError):  # ValueError: a value JSON cannot carry (a NaN)
             return None
-        if not all(filememo.settled(i, since=started) for i in info.values()):
-            return None
-        if [_job(raw) for raw in json.loads(text)] != jobs:  # a value JSON does not carry exactly (a date)
-            return None
+        if not exact or not all(filememo.settled(i, since=started) for i in info.values()):
+            return None  # a value JSON does not carry exactly (a date, a number as a key), or a file too fresh
         return {
             "config": str(self.config),
             "signature": list(filememo.signature(info.pop(str(self.config)))),

@@ -133,3 +133,14 @@ def test_the_index_is_trusted_only_byte_for_byte(tmp_path: Path) -> None:
     assert not again.index_holds(index, "a" * 64)
     index.unlink()
     assert not again.index_holds(index, "a" * 64)
+
+
+def test_jobs_whose_values_json_cannot_carry_exactly_are_not_remembered(config: Path, monkeypatch) -> None:
+    notebook(config.parent / "n.ipynb", "x = 1\nwhen = None\noutput_dir = 'out'")
+    config.write_text(CONFIG + "      when: 2011-02-03\n")  # a date: JSON would bring it back as text
+    settle()
+    first = SourceCache(config)
+    assert first.jobs()[0].parameters["when"].isoformat() == "2011-02-03"
+    first.save()
+    calls = reads(monkeypatch)
+    assert SourceCache(config).jobs()[0].parameters["when"].isoformat() == "2011-02-03" and len(calls) == 1
