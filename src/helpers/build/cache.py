@@ -19,7 +19,7 @@ BUILD_FORMAT = "2"  # bump when the build's own output format changes
 
 def notebook_fingerprint(notebook: Path) -> str:
     """The hash of a notebook's cells (type, source, tags) and kernel, ignoring outputs."""
-    from .statcache import memoised
+    from ..core.filememo import memoised
 
     return memoised("fingerprint", Path(notebook), _fingerprint)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import Collector, DataError
-from ..core.sourced_yaml import SourcedDict, SourcedList, load_yaml
+from ..core.sourced import SourcedDict, SourcedList
 from .parameters import Declared, declared_parameters
 
 __all__ = ["DEFAULT_TIMEOUT", "Declared", "Job", "declared_parameters", "expand_needs", "load_config", "select"]
@@ -71,6 +71,8 @@ def plain(value):
 
 def load_config(config_path: Path | str) -> list[Job]:
     """Read reports.yaml, expand sweeps, and check every job; raise `DataError` naming job and parameter."""
+    from ..core.sourced_yaml import load_yaml  # PyYAML only when the config is read
+
     config_path = Path(config_path)
     doc = load_yaml(config_path)
     errors = Collector(config_path)

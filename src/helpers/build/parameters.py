@@ -94,7 +94,7 @@ def declared_parameters(notebook: Path) -> dict[str, Declared]:
     A notebook that is not JSON, or a parameters cell that is not Python, is a DataError naming it.
     Read once per build while the file is unchanged (several jobs and checks share a notebook).
     """
-    from .statcache import memoised
+    from ..core.filememo import memoised
 
     return dict(memoised("parameters", Path(notebook), _read_declared))
 

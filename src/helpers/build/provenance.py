@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 
 from ..core import paths
@@ -21,6 +20,8 @@ def refresh_processed() -> tuple[str, str]:
     """
     if stamp_holds(paths.PROCESSED / PROCESSED_STAMP, raw_data_key()):
         return "", ""
+    import subprocess
+
     done = subprocess.run(
         [sys.executable, "-m", "helpers.outputs.processed"], cwd=paths.ROOT, capture_output=True, text=True
     )
@@ -34,6 +35,8 @@ def refresh_processed() -> tuple[str, str]:
 
 def git_commit() -> str:
     """The commit the build ran from, marked when the work tree has uncommitted changes."""
+    import subprocess  # only a build that runs a job names its commit
+
     try:
         head = subprocess.run(
             ["git", "rev-parse", "--short=12", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True, check=True

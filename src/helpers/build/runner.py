@@ -19,11 +19,12 @@ from pathlib import Path
 
 from ..core import paths
 from ..core.errors import DataError
-from .config import Job, expand_needs, load_config, select
+from .config import Job, expand_needs, select
 from .job import KERNEL, KERNEL_ARGS, JobRunner, Outcome, expand_reports
 from .lock import BuildLock, Busy
 from .plan import Planner, overridden_defaults, run_order
 from .provenance import git_commit, package_versions, refresh_processed
+from .sourcecache import SourceCache
 from .statcache import StatCache, regular_file
 from .summary import Reporter
 from .swap import STAGING, clear_failure, prune_failures, recover, write_atomic
@@ -67,6 +68,7 @@ class Builder(Planner, JobRunner, Reporter):
         self.inputs: dict[str, dict] = {}  # each job's own key inputs, from plan()
         self.reasons: dict[str, list[str]] = {}  # why each stale job is rebuilt
         self.hashes = StatCache(reports)  # report files' SHA-256, trusted while their stat holds
+        self.sources = SourceCache(config)  # source files' SHA-256 and the checked config, likewise
 
     def select_jobs(self, jobs: list[Job]) -> list[Job] | None:
         """The jobs --only names (a swept job's name selects its variants); None after a refusal."""
@@ -85,7 +87,7 @@ class Builder(Planner, JobRunner, Reporter):
     def prepare(self) -> tuple[list[Job], list[Job], dict[str, str], dict[str, list[str]]] | int:
         """Read the config, select and plan: (all jobs, selected, keys, stale reasons), or an exit code."""
         try:
-            jobs = load_config(self.config)
+            jobs = self.sources.jobs()
         except DataError as exc:
             print(f"Build refused: {self.config.name} has errors; no report was touched.\n{exc}", file=sys.stderr)
             return 2
@@ -118,6 +120,7 @@ class Builder(Planner, JobRunner, Reporter):
             return self.run_locked()
         finally:
             self.hashes.save()
+            self.sources.save()
             lock.release()
 
     def run_locked(self) -> int:

@@ -16,7 +16,6 @@ import json
 import os
 import stat
 import threading
-import time
 from pathlib import Path
 
 CACHE = ".build.stat-cache.json"
@@ -29,8 +28,14 @@ class NotRegular(OSError):
 
 
 def _inside(folder: Path, name: str) -> Path:
-    """folder/name, refusing a name whose path leaves the folder or passes through a symbolic link."""
+    """folder/name, refusing a name whose path leaves the folder or passes through a symbolic link.
+
+    A plain name (no "/") cannot pass through a link on its way: that it is not one itself, every
+    caller checks as it opens it (lstat, O_NOFOLLOW), so it is not resolved here.
+    """
     path = folder / name
+    if "/" not in name and name not in ("", ".", ".."):
+        return path
     real_folder = os.path.realpath(folder)
     if os.path.realpath(path) != os.path.join(real_folder, *name.split("/")):
         if not os.path.lexists(path):
@@ -68,33 +73,6 @@ def _signature(info: os.stat_result) -> list[int]:
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
 
 
-SETTLED_NS = 2 * 10**9  # a file unchanged this long cannot change again within its timestamp's tick
-_MEMO: dict[tuple, object] = {}
-_MEMO_LOCK = threading.Lock()
-
-
-def memoised(kind: str, path: Path, compute):
-    """`compute(path)`, remembered for this process while the file's stat holds.
-
-    Only a settled file (last changed over two seconds ago) is remembered, so an edit in the same
-    clock tick as the read can never be missed; a file just written is read every time.
-    """
-    try:
-        info = os.stat(path)
-    except OSError:
-        return compute(path)
-    if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) < SETTLED_NS:
-        return compute(path)
-    key = (kind, os.fspath(path), *_signature(info))
-    with _MEMO_LOCK:
-        if key in _MEMO:
-            return _MEMO[key]
-    value = compute(path)
-    with _MEMO_LOCK:
-        _MEMO[key] = value
-    return value
-
-
 class StatCache:
     """Digests of the files below one reports folder, by path relative to it, trusted only while their stat holds."""
 
@@ -103,6 +81,7 @@ class StatCache:
         self.entries: dict[str, tuple[list[int], str]] = {}
         self.changed = False
         self.lock = threading.Lock()
+        self.prefixes: dict[Path, str] = {}
         self._load()
 
     def _load(self) -> None:
@@ -130,7 +109,7 @@ class StatCache:
     def digest(self, folder: Path, name: str) -> str:
         """The SHA-256 of folder/name: from the cache while its stat holds, else read (regular files only)."""
         path = _inside(folder, name)
-        key = path.relative_to(self.reports).as_posix() if path.is_relative_to(self.reports) else str(path)
+        key = self._key(folder, name)
         info = os.lstat(path)
         if not stat.S_ISREG(info.st_mode):
             raise NotRegular(errno.EINVAL, "not a regular file", str(path))
@@ -144,6 +123,15 @@ class StatCache:
                 h.update(chunk)
         self.note(key, info, h.hexdigest())
         return h.hexdigest()
+
+    def _key(self, folder: Path, name: str) -> str:
+        """folder/name relative to the reports folder (or a path outside it), each folder's prefix worked out once."""
+        prefix = self.prefixes.get(folder)
+        if prefix is None:
+            inside = folder.is_relative_to(self.reports)
+            rel = folder.relative_to(self.reports).as_posix() if inside else str(folder)
+            prefix = self.prefixes[folder] = "" if rel == "." else rel + "/"
+        return prefix + name
 
     def note(self, key: str, info: os.stat_result, digest: str) -> None:
         with self.lock:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 
 from ..core import paths
+from ..core.hashing import helpers_hash
 from .config import Job
 from .job import Outcome
-from .record import read_record
+from .record import Record, read_record
 from .statcache import regular_file
 from .swap import FAILED, write_atomic
 
@@ -27,29 +29,32 @@ def recorded_failure(reports, output: str) -> str | None:
     return error if isinstance(error, str) else "see _failed/"
 
 
+def index_key(entries: list[dict], commit: str) -> str:
+    """What the index page is made from: its entries, the commits, and the code and templates that render it."""
+    made_of = [entries, commit, helpers_hash(), sys.version]
+    return hashlib.sha256(json.dumps(made_of, sort_keys=True, default=str).encode()).hexdigest()
+
+
 class Reporter:
     """The reporting half of a Builder: the index page and the summary printed at the end."""
 
-    def index_status(self, job: Job, outcome: Outcome | None) -> tuple[str, bool]:
-        """A job's line in the index, and whether its report can be opened."""
-        available = read_record(self.reports / job.output) is not None
-        previous = "showing the previous report" if available else "no report yet"
+    def index_status(self, job: Job, outcome: Outcome | None, record: Record | None) -> str:
+        """A job's line in the index; its report can be opened when it has a valid `record`."""
+        previous = "showing the previous report" if record is not None else "no report yet"
         if outcome is not None and outcome.status == "failed":  # this build's word, written down or not
-            return f"failed in the last build ({outcome.message}); {previous}", available
+            return f"failed in the last build ({outcome.message}); {previous}"
         error = recorded_failure(self.reports, job.output)
         if error is not None:
-            return f"failed in the last build ({error}); {previous}", available
-        return ("ok" if available else "not built"), available
+            return f"failed in the last build ({error}); {previous}"
+        return "ok" if record is not None else "not built"
 
     def write_index(self, jobs: list[Job], outcomes: dict[str, Outcome] | None = None) -> str:
-        """Write reports/index.html; return "" or why it could not be written."""
-        from .render import index_page
-
+        """Write reports/index.html (unless it is already the page these entries make); "" or why it could not be."""
         entries = []
         commits = set()
         for job in jobs:
-            status, available = self.index_status(job, (outcomes or {}).get(job.name))
-            record = read_record(self.reports / job.output) if available else None
+            record = read_record(self.reports / job.output)
+            status = self.index_status(job, (outcomes or {}).get(job.name), record)
             if record is not None:
                 commits.add(record.commit)
             entries.append(
@@ -63,10 +68,18 @@ class Reporter:
                     "available": record is not None,
                 }
             )
+        commit = ", ".join(sorted(commits)) or "none yet"
+        index, key = self.reports / "index.html", index_key(entries, commit)
+        if self.sources.index_holds(index, key):  # the page these entries make is there, byte for byte
+            return ""
+        from .render import index_page
+
+        page = index_page(entries, commit)
         try:
-            write_atomic(self.reports / "index.html", index_page(entries, ", ".join(sorted(commits)) or "none yet"))
+            write_atomic(index, page)
         except OSError as exc:
-            return f"{paths.shown(self.reports / 'index.html')} could not be written ({exc.strerror or exc})"
+            return f"{paths.shown(index)} could not be written ({exc.strerror or exc})"
+        self.sources.index_written(index, key, page)
         return ""
 
     def summary(self, outcomes: list[Outcome], index_problem: str = "") -> None:

@@ -8,11 +8,11 @@ Elsewhere the swap is two renames, and the next build's recovery undoes a kill b
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import os
 import shutil
 import signal
+from functools import cache
 from pathlib import Path
 
 RENAME_EXCHANGE = 2
@@ -27,7 +27,11 @@ def kill_point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+@cache
 def _renameat2():
+    """libc's renameat2, or None; found on the first swap (ctypes is not loaded by a build that swaps nothing)."""
+    import ctypes
+
     try:
         function = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
@@ -36,15 +40,15 @@ def _renameat2():
     return function
 
 
-_RENAMEAT2 = _renameat2()
-
-
 def exchange(a: Path, b: Path) -> bool:
     """Swap two existing paths atomically; False where the system cannot (then nothing moved)."""
-    if _RENAMEAT2 is None:
+    function = _renameat2()
+    if function is None:
         return False
-    if _RENAMEAT2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+    if function(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
         return True
+    import ctypes
+
     code = ctypes.get_errno()
     if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
         return False

@@ -7,16 +7,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import cache
 from pathlib import Path
 
 from . import paths
+from .filememo import memoised
 
 PACKAGE = Path(__file__).resolve().parents[1]  # src/helpers
+SKIPPED = "__pycache__"  # compiled copies of the source, never part of a key
 
 
 def file_hash(path: Path) -> str:
-    """The SHA-256 of a file, read in 1 MiB chunks."""
+    """The SHA-256 of a file, read again only when its stat changed (see filememo)."""
+    return memoised("sha256", path, _read_hash)
+
+
+def _read_hash(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -28,9 +35,43 @@ def tree_hashes(path: Path) -> dict[str, str]:
     """Hashes of a file, or of every file below a folder, keyed by project-relative path."""
     if path.is_file():
         return {paths.shown(path): file_hash(path)}
-    return {
-        paths.shown(p): file_hash(p) for p in sorted(path.rglob("*")) if p.is_file() and "__pycache__" not in p.parts
-    }
+    return {name: file_hash(p) for name, p in sorted(files_below(Path(path)))}
+
+
+def files_below(folder: Path) -> list[tuple[str, Path]]:
+    """Every file below a folder, not in __pycache__, named as `paths.shown` names it.
+
+    What `folder.rglob("*")` finds (folders reached through links are not entered), with each name
+    made from the folder's resolved path once rather than by resolving every file; a file that is a
+    link is named by `paths.shown` itself.
+    """
+    if SKIPPED in folder.parts:
+        return []
+    real = Path(os.path.realpath(folder))
+    inside = real == paths.ROOT or paths.ROOT in real.parents
+    prefix = real.relative_to(paths.ROOT).as_posix() + "/" if inside and real != paths.ROOT else ""
+    out: list[tuple[str, Path]] = []
+    pending = [(str(folder), "")]
+    while pending:
+        where, rel = pending.pop()
+        try:
+            with os.scandir(where) as listing:
+                entries = list(listing)
+        except PermissionError:  # as rglob: a folder that cannot be listed is passed over
+            continue
+        for entry in entries:
+            if entry.name == SKIPPED:
+                continue
+            name = rel + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, name + "/"))
+            elif entry.is_file():
+                path = Path(entry.path)
+                if entry.is_symlink():
+                    out.append((paths.shown(path), path))
+                else:  # what paths.shown gives without resolving each file
+                    out.append((prefix + name if inside else str(path), path))
+    return out
 
 
 @cache

@@ -14,34 +14,8 @@ from pathlib import Path
 import yaml
 
 from .errors import Collector
+from .sourced import SourcedDict, SourcedList
 from .text import read_utf8
-
-
-class SourcedDict(dict):
-    """A mapping read from YAML; `lines[key]` is the line of that key, `line` of the mapping."""
-
-    line: int = 0
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.lines: dict = {}
-
-    def line_of(self, key) -> int:
-        return self.lines.get(key, self.line)
-
-
-class SourcedList(list):
-    """A sequence read from YAML; `lines[i]` is the line of item i."""
-
-    line: int = 0
-
-    def __init__(self, *args):
-        super().__init__(*args)
-        self.lines: list[int] = []
-
-    def line_of(self, index: int) -> int:
-        return self.lines[index] if 0 <= index < len(self.lines) else self.line
-
 
 MAX_BYTES = 5_000_000  # the workbench's YAML files are kilobytes; a bigger one would keep the pure-Python parser busy
 MAX_DEPTH = 50  # levels of nesting: far beyond any workbench file, far below Python's recursion limit
