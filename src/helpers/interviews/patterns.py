@@ -38,8 +38,11 @@ ASCII = {
 # Memory for the compiled rules and their automaton: far above what a codebook of hundreds of
 # rules needs; a codebook beyond it is refused, never matched partly.
 MAX_MEM = 64 << 20
-# Texts a thread takes at least: below this, starting threads costs more than it saves.
+# Texts a thread takes at least: below this, starting threads costs more than it saves. And the
+# bytes a text has on average for threads at all: Python's lock is taken for every RE2 call, so on
+# short texts (a call of a microsecond) threads wait for each other instead of scanning together.
 PER_THREAD = 10_000
+LONG_TEXT = 2_000
 
 _GROUPS = [
     ("(?=", "a look-ahead (?=...)"),
@@ -308,25 +311,26 @@ class RuleSet:
     def matches(self, texts) -> list[list[int]]:
         """For each text, the indices of the codes whose rules match its lower-cased form (in no set order).
 
-        RE2 lets go of Python's lock while it scans, so a long list is split over the machine's cores
-        (at most four threads); the result is the same, in the same order.
+        RE2 lets go of Python's lock while it scans, so a long list of long texts is split over the
+        machine's cores (at most four threads); the result is the same, in the same order.
         """
         if self.size == 0:
             return [[] for _ in texts]
-        texts = list(texts)
-        threads = min(os.cpu_count() or 1, 4, len(texts) // PER_THREAD)
-        if threads < 2:
-            return self._matches(texts)
-        size = -(-len(texts) // threads)
-        with ThreadPoolExecutor(threads) as pool:
-            parts = list(pool.map(self._matches, [texts[i : i + size] for i in range(0, len(texts), size)]))
-        return [found for part in parts for found in part]
-
-    def _matches(self, texts: list[str]) -> list[list[int]]:
-        """One RE2 call per text and no other Python step per text: the calls are what costs."""
         prefix = self.prefix
         datas = [prefix + text.lower().encode("utf-8") for text in texts]
+        scan = self._scan_ascii if all(map(bytes.isascii, datas)) else self._scan
+        threads = min(os.cpu_count() or 1, 4, len(datas) // PER_THREAD)
+        if threads < 2 or sum(map(len, datas)) < LONG_TEXT * len(datas):
+            return scan(datas)
+        size = -(-len(datas) // threads)
+        with ThreadPoolExecutor(threads) as pool:
+            parts = list(pool.map(scan, [datas[i : i + size] for i in range(0, len(datas), size)]))
+        return [found for part in parts for found in part]
+
+    def _scan_ascii(self, datas: list[bytes]) -> list[list[int]]:
+        """One RE2 call per text and no Python step between them: the calls are what costs."""
+        return list(map(self.ascii.match, datas))
+
+    def _scan(self, datas: list[bytes]) -> list[list[int]]:
         by_ascii, by_unicode = self.ascii.match, self.unicode.match
-        if all(map(bytes.isascii, datas)):
-            return list(map(by_ascii, datas))
         return [by_ascii(data) if data.isascii() else by_unicode(data) for data in datas]

@@ -97,11 +97,11 @@ class TestSameCodesAsAReference:
         texts = list(load_excerpts(CORPUS)["text"])
         assert RuleCoder(book).code_texts(texts) == reference(book, texts)
 
-    @pytest.mark.parametrize("per_thread", [10_000, 500])
-    def test_a_generated_corpus(self, monkeypatch, per_thread):
-        monkeypatch.setattr(
-            "helpers.interviews.patterns.PER_THREAD", per_thread
-        )  # 500: the corpus goes over threads too
+    @pytest.mark.parametrize("threads", [False, True])
+    def test_a_generated_corpus(self, monkeypatch, threads):
+        if threads:  # the same corpus split over threads, as long lists of long texts are
+            monkeypatch.setattr("helpers.interviews.patterns.PER_THREAD", 500)
+            monkeypatch.setattr("helpers.interviews.patterns.LONG_TEXT", 1)
         book = load_codebook(CORPUS / "codebook.yaml")
         texts = generated(book, 3_000, seed=22)
         coded = RuleCoder(book).code_texts(texts)
