@@ -317,7 +317,7 @@ class RuleSet:
         if self.size == 0:
             return [[] for _ in texts]
         prefix = self.prefix
-        datas = [prefix + text.lower().encode("utf-8") for text in texts]
+        datas = list(map(prefix.__add__, map(str.encode, map(str.lower, texts))))  # UTF-8, in C loops
         scan = self._scan_ascii if all(map(bytes.isascii, datas)) else self._scan
         threads = min(os.cpu_count() or 1, 4, len(datas) // PER_THREAD)
         if threads < 2 or sum(map(len, datas)) < LONG_TEXT * len(datas):
