@@ -332,5 +332,6 @@ class RuleSet:
         return list(map(self.ascii.match, datas))
 
     def _scan(self, datas: list[bytes]) -> list[list[int]]:
+        """Texts not all ASCII: each goes to the set of its own dialect."""
         by_ascii, by_unicode = self.ascii.match, self.unicode.match
         return [by_ascii(data) if data.isascii() else by_unicode(data) for data in datas]
