@@ -57,6 +57,18 @@ def report_coder(excerpts: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
 # ---------------------------------------------------------------------------- the rule coder
 
 
+class _CodeSets(dict):
+    """The codes of the set's matches by their indices, each set made once: texts share a few thousand."""
+
+    def __init__(self, codes: list[str]):
+        super().__init__()
+        self.codes = codes
+
+    def __missing__(self, found: tuple[int, ...]) -> frozenset[str]:
+        codes = self[found] = frozenset(self.codes[i] for i in found)
+        return codes
+
+
 class RuleCoder:
     """Applies every rule of a codebook at once, on RE2 (linear time in the text, whatever the rules).
 
@@ -84,7 +96,7 @@ class RuleCoder:
         ruled.sort(key=lambda c: order.get(c.id, len(order)))
         self._codes = [c.id for c in ruled]
         self._set = RuleSet([([" ".join(k.split()) for k in c.keywords], list(c.patterns)) for c in ruled])
-        self._found: dict[tuple, frozenset[str]] = {}
+        self._found = _CodeSets(self._codes)
         if not self._set.ok:
             failed = self._set.failed
             what = f"code '{self._codes[failed]}'" if failed is not None else "all codes"
@@ -93,21 +105,13 @@ class RuleCoder:
             )
             errors.raise_if_any()
 
-    def _codes_of(self, found: list[int]) -> frozenset[str]:
-        """The codes of the set's matches, in a cache: texts share a few thousand combinations of codes."""
-        key = tuple(found)
-        codes = self._found.get(key)
-        if codes is None:
-            codes = self._found[key] = frozenset(self._codes[i] for i in found)
-        return codes
-
     def codes_for(self, text: str) -> set[str]:
         """The codes whose rules match `text`."""
         return set(self.code_texts([text])[0])
 
     def code_texts(self, texts: Iterable[str]) -> list[frozenset[str]]:
         """The codes whose rules match each text (one scan of each text)."""
-        return list(map(self._codes_of, self._set.matches(texts)))
+        return list(map(self._found.__getitem__, map(tuple, self._set.matches(texts))))
 
     def code_excerpts(self, excerpts: pd.DataFrame, coder: str = RULES) -> pd.DataFrame:
         """Codings of every excerpt (an empty code where no rule matches), codes in codebook order."""

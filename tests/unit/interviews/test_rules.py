@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import random
 import re
 import textwrap
 import time
@@ -52,6 +53,68 @@ def book_with(tmp_path, keywords=(), patterns=()):
         encoding="utf-8",
     )
     return path
+
+
+def book_of(tmp_path, codes: dict) -> Codebook:
+    """A codebook of codes {id: (keywords, patterns)}, written as a researcher writes it."""
+    lines = ["codes:"]
+    for cid, (keywords, rules) in codes.items():
+        lines += [f"  - id: {cid}", f"    name: {cid}", "    definition: D.", "    rules:"]
+        lines += [f"      keywords: {json.dumps(list(keywords))}", f"      patterns: {json.dumps(list(rules))}"]
+    path = tmp_path / "codebook.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return load_codebook(path)
+
+
+def reference(book: Codebook, texts) -> list[set[str]]:
+    """The codes of each text as one Python search per rule finds them: the plain definition the coder must keep."""
+    rules = [(c.id, keyword_rx(" ".join(k.split()))) for c in book.codes.values() for k in c.keywords]
+    rules += [(c.id, re.compile(r"(?<!\w)(?:" + p + ")")) for c in book.codes.values() for p in c.patterns]
+    return [{code for code, rx in rules if rx.search(text.lower())} for text in texts]
+
+
+def generated(book: Codebook, n: int, seed: int) -> list[str]:
+    """n excerpts from the real excerpts' words and the codebook's own, glued by what trips word edges and case:
+    other white space, punctuation, accented letters, digits, underscores, capitals."""
+    words = " ".join(load_excerpts(CORPUS)["text"]).split()
+    words += [w.rstrip("*") for c in book.codes.values() for k in c.keywords for w in k.split()] * 20
+    words += ["é", "Σ", "ΟΔΟΣ", "_", "7", "n.h.s.", "re-commission", "older  adults", "judgment", "older\tpeople"]
+    glue = [" "] * 12 + ["  ", "\t", "\n", "\u00a0", "\u2003", ", ", ". ", "-", "'", "", "é", "_", "1", " — ", "\u2019"]
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(n):
+        picked = rng.choices(words, k=rng.randint(0, 30))
+        text = "".join(w + rng.choice(glue) for w in picked)
+        texts.append(text.upper() if rng.random() < 0.1 else text.capitalize() if rng.random() < 0.3 else text)
+    return texts
+
+
+class TestSameCodesAsAReference:
+    """The batch path (one RE2 set, texts behind a space, threads) applies what one search per rule applies."""
+
+    def test_the_22_excerpts(self):
+        book = load_codebook(CORPUS / "codebook.yaml")
+        texts = list(load_excerpts(CORPUS)["text"])
+        assert RuleCoder(book).code_texts(texts) == reference(book, texts)
+
+    @pytest.mark.parametrize("threads", [False, True])
+    def test_a_generated_corpus(self, monkeypatch, threads):
+        if threads:  # the same corpus split over threads, as long lists of long texts are
+            monkeypatch.setattr("helpers.interviews.patterns.PER_THREAD", 500)
+            monkeypatch.setattr("helpers.interviews.patterns.LONG_TEXT", 1)
+        book = load_codebook(CORPUS / "codebook.yaml")
+        texts = generated(book, 3_000, seed=22)
+        coded = RuleCoder(book).code_texts(texts)
+        assert sum(map(len, coded)) > 3_000 and sum(not c for c in coded) > 100  # codes applied, and texts without
+        assert coded == reference(book, texts)
+
+    def test_patterns_anchored_at_the_start_are_scanned_as_written(self, tmp_path):
+        codes = {"a": (["market*", "soft market testing"], ["^re-?commission\\w*", "\\Aolder (?:people|adults)"])}
+        book = book_of(tmp_path, codes | {"b": (["users", "what's commissioning"], ["judge?ment"])})
+        coder = RuleCoder(book)
+        assert coder.codes_for("recommissioning now") == {"a"} and coder.codes_for("now recommissioning") == set()
+        texts = generated(book, 2_000, seed=15) + ["older people", "Older adults said", "x older people"]
+        assert coder.code_texts(texts) == reference(book, texts)
 
 
 class TestSameCodesAsBefore:
