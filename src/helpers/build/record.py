@@ -64,6 +64,15 @@ def check_name(name: object) -> str:
     return name
 
 
+def _texts_and_parameters(raw: dict, fields: tuple[str, ...], prefix: str) -> None:
+    """Raise BadRecord naming the first of `fields` that is not text, or `parameters` when it is not a mapping."""
+    for field in fields:
+        if not isinstance(raw.get(field), str):
+            raise BadRecord(f"{prefix}{field}: expected text, found {type(raw.get(field)).__name__}")
+    if not isinstance(raw.get("parameters"), dict):
+        raise BadRecord(f"{prefix}parameters: expected a mapping")
+
+
 def _text_map(value: object, field: str, values_may_be_none: bool = False) -> dict[str, str | None]:
     if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
         raise BadRecord(f"{field}: expected a mapping of names to text, found {type(value).__name__}")
@@ -93,19 +102,11 @@ class Record:
         """Check a decoded build.json field by field; raise BadRecord naming the first field that is wrong."""
         if not isinstance(raw, dict):
             raise BadRecord(f"expected a JSON object, found {type(raw).__name__}")
-        for field in _TEXT_FIELDS:
-            if not isinstance(raw.get(field), str):
-                raise BadRecord(f"{field}: expected text, found {type(raw.get(field)).__name__}")
-        if not isinstance(raw.get("parameters"), dict):
-            raise BadRecord("parameters: expected a mapping")
+        _texts_and_parameters(raw, _TEXT_FIELDS, "")
         inputs = raw.get("inputs")
         if not isinstance(inputs, dict):
             raise BadRecord(f"inputs: expected a mapping, found {type(inputs).__name__}")
-        for field in _INPUT_TEXT:
-            if not isinstance(inputs.get(field), str):
-                raise BadRecord(f"inputs.{field}: expected text, found {type(inputs.get(field)).__name__}")
-        if not isinstance(inputs.get("parameters"), dict):
-            raise BadRecord("inputs.parameters: expected a mapping")
+        _texts_and_parameters(inputs, _INPUT_TEXT, "inputs.")
         _text_map(inputs.get("data"), "inputs.data")
         files = _text_map(raw.get("files"), "files")
         if not files:
