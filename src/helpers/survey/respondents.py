@@ -11,15 +11,15 @@ The scheme, one row per respondent:
 A respondent answered a grid or a multi-response question when any of its cells is filled. A row
 with every cell empty (a blank line) is an error, except at the end of the file, and so is a row
 with fewer or more fields than the header: line numbers in messages count every line.
-Aggregation is vectorised (categorical columns, no Python loop per row); the bar for a million
+A file without quotes is split by numpy (`plain_csv`), any other read by pandas (`general_csv`):
+the same frame either way. Validation and aggregation are vectorised (categorical columns, no
+Python loop per row) and look a line number up only for a row in error; the bar for a million
 rows is one second on a quiet 2-core machine (benchmarks/bench_respondents.py).
 """
 
 from __future__ import annotations
 
 import csv
-import io
-import re
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,8 @@ import pandas as pd
 
 from ..core.errors import Collector
 from ..core.text import read_bytes, undecodable
+from .general_csv import read_general
+from .plain_csv import read_plain
 from .schema import Question, SurveySpec
 
 SEPARATOR = "::"
@@ -49,12 +51,14 @@ def expected_columns(spec: SurveySpec) -> list[str]:
     return cols
 
 
-def read_respondents(path: Path | str, spec: SurveySpec) -> pd.DataFrame:
+def read_respondents(path: Path | str, spec: SurveySpec, plain: bool = True) -> pd.DataFrame:
     """Read `respondents.csv` as categorical text columns (fast, exact, no NaN guessing).
 
     `respondent_id` is read as plain text: as a category it would cost a sort of a million
     distinct ids. Blank lines are kept as rows, so that row r is line r + 2 of the file. The file
-    is read once; line endings may be LF, CRLF or a lone CR (old Mac exports).
+    is read once; line endings may be LF, CRLF or a lone CR (old Mac exports). A file without
+    quotes is split by `plain_csv`, any other by pandas (`general_csv`); `plain=False` sends every
+    file to pandas, for the tests that hold the two to the same frames and the same errors.
     """
     path = Path(path)
     errors = Collector(path)
@@ -70,13 +74,11 @@ def read_respondents(path: Path | str, spec: SurveySpec) -> pd.DataFrame:
         errors.raise_if_any()
     header = _header(data, errors)
     _check_header(header, spec, errors)
-    frame = _parse(path if data is raw else None, data, header, errors)
-    rows = end = len(frame)
-    while end and (frame.iloc[end - 1].astype(str) == "").all():  # blank lines at the end of the file
-        end -= 1
-    frame = frame.iloc[:end] if end < len(frame) else frame
-    frame.attrs[LINES] = _row_lines(data, rows)
-    short = _short_rows(data, frame, header, rows)
+    frame = read_plain(data, header, _values(spec), ID_COLUMN) if plain else None  # the common case: no quotes
+    lines, short = None, []
+    if frame is None:
+        frame, lines, short = read_general(path if data is raw else None, data, header, ID_COLUMN, errors)
+    frame.attrs[LINES] = lines
     for line, fields in short[:MAX_LINES_SHOWN]:
         errors.add(line, None, f"{len(header)} fields, as many as the header", f"{fields} fields")
     if len(short) > MAX_LINES_SHOWN:
@@ -89,11 +91,23 @@ def read_respondents(path: Path | str, spec: SurveySpec) -> pd.DataFrame:
     return frame
 
 
+def _values(spec: SurveySpec) -> dict[str, list[str]]:
+    """The values each question column may hold besides empty: the options, or 0 and 1 for a tick."""
+    values: dict[str, list[str]] = {}
+    for q in spec.questions:
+        if q.type == "multi":
+            values.update((f"{q.id}{SEPARATOR}{option}", ["0", "1"]) for option in q.options)
+        else:
+            names = [q.id] if q.type == "single" else [f"{q.id}{SEPARATOR}{item}" for item in q.items]
+            values.update((name, list(q.options)) for name in names)
+    return values
+
+
 def _normalised(data: bytes) -> bytes:
     """The file's bytes with every line ending a LF: a lone CR (classic Mac) ends a line as CRLF does."""
-    crs = data.count(b"\r")
-    if not crs:
+    if data.find(b"\r") < 0:  # memchr: counting every CR of a large file costs more
         return data
+    crs = data.count(b"\r")
     if crs == data.count(b"\r\n"):
         return data.replace(b"\r\n", b"\n")
     return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
@@ -119,110 +133,10 @@ def _check_header(header: list[str], spec: SurveySpec, errors: Collector) -> Non
     errors.raise_if_any()
 
 
-def _parse(path: Path | None, data: bytes, header: list[str], errors: Collector) -> pd.DataFrame:
-    """The rows as categorical text columns; a malformed file is one error naming its line.
-
-    Read from the file's path when its bytes needed no change, else from the normalised bytes.
-    """
-    options = dict(keep_default_na=False, na_filter=False, skip_blank_lines=False, encoding="utf-8")
-
-    def source():
-        return str(path) if path is not None else io.BytesIO(data)
-
-    try:
-        # One thread: pandas' parallel reader was slower here on a 2-core machine (it has to merge
-        # each chunk's categories), whether the machine was busy or not.
-        with pd.option_context("mode.max_threads", 1):
-            frame = pd.read_csv(source(), dtype={c: (str if c == ID_COLUMN else "category") for c in header}, **options)
-        # pandas makes the categories numbers when every value of a column looks like one (a
-        # multi-response column nobody skipped), losing the text ("01" would read as 1): re-read
-        # such columns as text.
-        numeric = [c for c in header if c != ID_COLUMN and not pd.api.types.is_string_dtype(frame[c].cat.categories)]
-        if numeric:
-            text = pd.read_csv(source(), dtype=str, usecols=numeric, **options)
-            for column in numeric:
-                frame[column] = text[column].astype("category")
-    except UnicodeDecodeError:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            undecodable(errors, data, exc)
-        errors.raise_if_any()
-        raise
-    except (pd.errors.ParserError, ValueError) as exc:
-        errors.add(
-            _parser_line(str(exc)),
-            None,
-            "a well-formed UTF-8 CSV file, each row with as many fields as the header",
-            str(exc).strip(),
-        )
-        errors.raise_if_any()
-    if not isinstance(frame.index, pd.RangeIndex):
-        # pandas takes a first data row with one field more than the header as an index column
-        errors.add(2, None, f"{len(header)} fields, as many as the header", f"{len(header) + 1} fields")
-        errors.raise_if_any()
-    return frame
-
-
-def _short_rows(data: bytes, frame: pd.DataFrame, header: list[str], rows: int) -> list[tuple[int, int]]:
-    """Rows with fewer fields than the header, as (line, fields): pandas pads them with empty cells.
-
-    Only a row whose last cell is empty can be short, so only those lines are looked at again: by
-    counting commas, or with `csv` for a line holding a quote. When the file has more lines than
-    `rows` (the rows pandas read) plus the header, a field spans lines (a quoted line break), rows
-    and lines no longer match, and `csv` reads the whole file.
-    """
-    candidates = np.flatnonzero((frame[header[-1]] == "").to_numpy()) if len(frame) else []
-    if not len(candidates):
-        return []
-    ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10)
-    lines = len(ends) + 1 - (data.endswith(b"\n") or not data)
-    if lines != rows + 1:
-        return _short_rows_slow(data, len(header))
-    bounds = np.concatenate((ends, [len(data)]))
-    short, width = [], len(header)
-    for r, start, stop in zip(candidates.tolist(), (bounds[candidates] + 1).tolist(), bounds[candidates + 1].tolist()):
-        if data.count(b",", start, stop) + 1 >= width and data.find(b'"', start, stop) < 0:
-            continue  # as many fields as the header (no quoted comma to miscount)
-        line = data[start:stop]
-        if line.count(b'"') % 2:  # a quoted field goes on past this line: rows and lines differ
-            return _short_rows_slow(data, width)
-        if line.strip():  # a blank line is reported by `aggregate`
-            fields = len(next(csv.reader([line.decode("utf-8")])))
-            if fields < width:
-                short.append((r + 2, fields))
-    return short
-
-
-def _row_lines(data: bytes, rows: int) -> list[int] | None:
-    """The line each row starts on, or None when row r is simply line r + 2 (no field spans lines)."""
-    if data.count(b"\n") <= rows + 1:  # one line per row, the header's, and perhaps no final line break
-        return None
-    starts = []
-    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
-    next(reader, None)
-    previous = reader.line_num
-    for _ in reader:
-        starts.append(previous + 1)
-        previous = reader.line_num
-    return starts
-
-
 def row_line(frame: pd.DataFrame, r: int) -> int:
     """The line of the file where row `r` of a frame from `read_respondents` starts."""
     lines = frame.attrs.get(LINES)
     return int(lines[r]) if lines is not None and r < len(lines) else int(r) + 2
-
-
-def _short_rows_slow(data: bytes, width: int) -> list[tuple[int, int]]:
-    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
-    next(reader, None)
-    short, previous = [], reader.line_num
-    for row in reader:
-        if row and len(row) < width:
-            short.append((previous + 1, len(row)))  # the line the row starts on
-        previous = reader.line_num
-    return short
 
 
 def _header(data: bytes, errors: Collector) -> list[str]:
@@ -236,12 +150,6 @@ def _header(data: bytes, errors: Collector) -> list[str]:
     except csv.Error as exc:  # a quote left open on the header line
         errors.add(1, None, "a header line of column names", str(exc))
         errors.raise_if_any()
-
-
-def _parser_line(message: str) -> int | None:
-    """The line number pandas' C parser names in its message ('... in line 7, saw 5')."""
-    match = re.search(r"line (\d+)", message)
-    return int(match.group(1)) if match else None
 
 
 def _bad_values(errors: Collector, frame: pd.DataFrame, name: str, allowed: list[str], what: str) -> None:

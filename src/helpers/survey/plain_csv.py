@@ -1,0 +1,179 @@
+"""respondents.csv in its common form, split by numpy: no quotes, every row exactly as wide as the header.
+
+pandas' C parser spends most of a million-row read hashing every cell into its category. In a plain
+file (no quote character after the header line, no NUL byte, LF line ends, two columns or more) a cell
+is just the bytes between two separators, so numpy finds the separators and matches each cell, by
+length and bytes, against the values its column may hold (the question's options), a cache-sized
+chunk at a time. Anything else (a quote, a short or long row, a blank line, a value no option matches)
+gives None and the caller reads the file with pandas: the frame is the same either way, its
+categories sorted as pandas sorts them, so errors and their line numbers come out as before.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pandas as pd
+
+CHUNK = 1 << 20  # bytes per piece: the piece, its separators and the gathered cells stay in L2
+LONG_CELL = 64  # longer free-text cells are cut out one by one rather than as a padded block
+COMMA, NEWLINE = 44, 10
+
+
+def read_plain(data: bytes, header: list[str], values: dict[str, list[str]], text: str) -> pd.DataFrame | None:
+    """The rows of `data` (LF line ends) as pandas would read them, or None when the file is not plain.
+
+    `values` lists, per column, the only values it may hold besides empty (a cell holding anything
+    else gives None); a column without a list, like `text` (read as str, not as a category), is
+    decoded cell by cell. Blank lines at the end are dropped, as the pandas path drops them.
+    """
+    start = data.find(b"\n") + 1
+    end = len(data)
+    while end > start and data[end - 1] == NEWLINE:
+        end -= 1
+    if not _plain(data, start, end, header):
+        return None
+    groups: dict[tuple[bytes, ...], list[int]] = {}  # columns that may hold the same values are matched together
+    for j, name in enumerate(header):
+        if name in values:
+            groups.setdefault(_encoded(values[name]), []).append(j)
+    free = [j for j, name in enumerate(header) if name not in values]
+    pad = max((len(v) for vs in groups for v in vs), default=0) + LONG_CELL + 8
+    codes: dict[tuple, list[np.ndarray]] = {vs: [] for vs in groups}
+    cells: dict[int, list[bytes]] = {j: [] for j in free}
+    view = memoryview(data)
+    lo = start
+    while lo < end:
+        hi = data.find(b"\n", min(lo + CHUNK, end), end) + 1 or end
+        buf = b"".join((view[lo:hi], b"" if hi < end else b"\n", bytes(pad)))
+        split = _split(buf, len(buf) - pad, len(header))
+        if split is None:
+            return None
+        starts, lengths = split
+        for vs, js in groups.items():
+            found = _codes(buf, starts[js].ravel(), lengths[js].ravel(), vs)
+            if found is None:
+                return None
+            codes[vs].append(found.reshape(len(js), -1))
+        for j in free:
+            cells[j].append(_cells(buf, starts[j], lengths[j]))
+        lo = hi
+    if not lengths[:, -1].any():  # a last row of empty cells: the pandas path drops it as a blank line
+        return None
+    blank = end < len(data) - 1  # blank lines at the end: pandas reads them as rows, so "" is among the categories
+    columns = {}
+    for vs, js in groups.items():
+        block = np.concatenate(codes[vs], axis=1)
+        columns.update((header[j], _categorical(block[i], vs, blank)) for i, j in enumerate(js))
+    for j in free:
+        strings = b"".join(cells[j]).decode("utf-8").split("\n")[:-1]
+        if header[j] == text:
+            columns[header[j]] = pd.array(strings, dtype="str")
+        else:
+            columns[header[j]] = pd.Categorical(strings, categories=sorted(set(strings) | ({""} if blank else set())))
+    return pd.DataFrame({name: columns[name] for name in header}, copy=False)
+
+
+def _plain(data: bytes, start: int, end: int, header: list[str]) -> bool:
+    """Whether the file is one this module reads exactly as pandas does (anything else: the pandas path)."""
+    if start == 0 or end <= start or len(header) < 2:
+        return False
+    if data.find(b'"', start) >= 0 or data.find(b"\0") >= 0 or data.find(b"\r") >= 0:
+        return False
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    line = io.StringIO()
+    csv.writer(line, lineterminator="\n").writerow(header)  # the header as written when it needs no odd quoting
+    return line.getvalue() == data[:start].decode("utf-8-sig")
+
+
+def _encoded(values: list[str]) -> tuple[bytes, ...]:
+    """The values as UTF-8, "" among them, in the order pandas sorts categories; a value no plain cell
+    can hold (a comma, a quote, a line end) is left out."""
+    kept = {v for v in values if not any(c in v for c in ',"\n\r\0')} | {""}
+    return tuple(v.encode("utf-8") for v in sorted(kept))
+
+
+def _split(buf: bytes, n: int, width: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where each cell of the first n bytes starts and how long it is, one row per column (width, rows).
+
+    None when a row has more or fewer cells than `width` (a blank line is a row of one cell).
+    """
+    a = np.frombuffer(buf, np.uint8, count=n)
+    newline = a == NEWLINE
+    separators = a == COMMA
+    separators |= newline
+    ends = np.flatnonzero(separators)
+    rows = len(ends) // width
+    if len(ends) != rows * width or np.count_nonzero(newline) != rows:
+        return None
+    if (a[ends[width - 1 :: width]] != NEWLINE).any():  # each row's last separator ends its line: the rest are commas
+        return None
+    starts = np.empty_like(ends)
+    starts[0] = 0
+    np.add(ends[:-1], 1, out=starts[1:])
+    lengths = ends - starts
+    return starts.reshape(rows, width).T.copy(), lengths.reshape(rows, width).T.copy()
+
+
+def _view(buf: bytes, width: int) -> np.ndarray:
+    """Every `width` bytes of buf that start at each offset, as fixed-width byte strings (no copy)."""
+    return np.ndarray(shape=(len(buf) - width + 1,), dtype=f"S{width}", buffer=buf, strides=(1,))
+
+
+def _codes(buf: bytes, starts: np.ndarray, lengths: np.ndarray, values: tuple[bytes, ...]) -> np.ndarray | None:
+    """Each cell's index in `values`, or None when a cell holds none of them.
+
+    A cell is compared only with the values of its own length, eight bytes at a time.
+    """
+    codes = np.full(len(starts), -1, dtype=np.int16)
+    by_length: dict[int, list[int]] = {}
+    for k, value in enumerate(values):
+        by_length.setdefault(len(value), []).append(k)
+    for size, ks in by_length.items():
+        rows = np.flatnonzero(lengths == size)
+        if size == 0 or not len(rows):
+            codes[rows] = ks[0]
+            continue
+        words = -(-size // 8)
+        heads = _view(buf, 8 * words)[starts[rows]].view("<u8").reshape(len(rows), words)
+        heads[:, -1] &= (1 << (8 * (size - 8 * words + 8))) - 1  # the bytes after the cell out of the last word
+        for k in ks:
+            target = np.frombuffer(values[k].ljust(8 * words, b"\0"), "<u8")
+            same = heads[:, 0] == target[0]
+            for w in range(1, words):
+                same &= heads[:, w] == target[w]
+            codes[rows[same]] = k
+    return None if (codes < 0).any() else codes
+
+
+def _cells(buf: bytes, starts: np.ndarray, lengths: np.ndarray) -> bytes:
+    """The cells' bytes, each followed by a line end (none holds one: the file has no quotes)."""
+    widest = int(lengths.max())
+    if widest == 0:
+        return b"\n" * len(starts)
+    if widest > LONG_CELL:
+        return b"".join(buf[s : s + n] + b"\n" for s, n in zip(starts.tolist(), lengths.tolist()))
+    block = np.zeros((len(starts), widest + 1), dtype=np.uint8)
+    heads = _view(buf, widest)[starts].view(np.uint8).reshape(len(starts), widest)
+    block[:, :widest] = heads * (np.arange(widest) < lengths[:, None])
+    block[np.arange(len(starts)), lengths] = NEWLINE
+    return block.tobytes().replace(b"\0", b"")  # the padding out; the file itself holds no NUL
+
+
+def _categorical(codes: np.ndarray, values: tuple[bytes, ...], empty: bool) -> pd.Categorical:
+    """A categorical of the values that occur (and "" if `empty`), sorted as pandas sorts the categories it infers."""
+    counts = np.bincount(codes, minlength=len(values))
+    counts[0] += empty  # values[0] is ""
+    present = np.flatnonzero(counts)
+    categories = pd.Index([values[k].decode("utf-8") for k in present], dtype="str")
+    if len(present) < len(values):  # the values are sorted: dropping those absent keeps the order
+        recode = np.full(len(values), -1, dtype=np.int16)
+        recode[present] = np.arange(len(present))
+        codes = recode[codes]
+    return pd.Categorical.from_codes(codes, categories=categories)
