@@ -183,7 +183,6 @@ def aggregate(
         duplicated = np.zeros(n, dtype=bool) if ids.is_unique else ids.duplicated().to_numpy()  # the first is faster
         for r in np.flatnonzero(duplicated)[:MAX_LINES_SHOWN]:
             errors.add(row_line(frame, r), ID_COLUMN, "a unique respondent id", ids.iloc[r])
-        anything |= (ids != "").to_numpy()
     rows: list[tuple[str, str, str, int]] = []
     bases: dict[str, tuple[int, int]] = {}
     for q in spec.questions:
@@ -192,7 +191,10 @@ def aggregate(
         answered = int(np.count_nonzero(answered_any))
         bases[q.id] = (answered, n - answered)
         anything |= answered_any
-    for r in np.flatnonzero(~anything)[:MAX_LINES_SHOWN]:
+    blank = np.flatnonzero(~anything)  # rows with no answer: only these need an id to count as a respondent
+    if ID_COLUMN in frame.columns and len(blank):
+        blank = blank[frame[ID_COLUMN].to_numpy()[blank] == ""]
+    for r in blank[:MAX_LINES_SHOWN]:
         errors.add(
             row_line(frame, r),
             None,
