@@ -41,39 +41,43 @@ def read_plain(data: bytes, header: list[str], values: dict[str, list[str]], tex
             groups.setdefault(_encoded(values[name]), []).append(j)
     free = [j for j, name in enumerate(header) if name not in values]
     pad = max((len(v) for vs in groups for v in vs), default=0) + LONG_CELL + 8
-    codes: dict[tuple, list[np.ndarray]] = {vs: [] for vs in groups}
-    cells: dict[int, list[bytes]] = {j: [] for j in free}
-    view = memoryview(data)
-    lo = start
+    view, pieces, lo = memoryview(data), [], start
     while lo < end:
         hi = data.find(b"\n", min(lo + CHUNK, end), end) + 1 or end
-        buf = b"".join((view[lo:hi], b"" if hi < end else b"\n", bytes(pad)))
-        split = _split(buf, len(buf) - pad, len(header))
-        if split is None:
+        buf = b"".join((view[lo:hi], b"" if hi < end else b"\n", bytes(pad)))  # padded: gathers never run off
+        pieces.append(_piece(buf, len(buf) - pad, len(header), groups, free))
+        if pieces[-1] is None:
             return None
-        starts, lengths = split
-        for vs, js in groups.items():
-            found = _codes(buf, starts[js].ravel(), lengths[js].ravel(), vs)
-            if found is None:
-                return None
-            codes[vs].append(found.reshape(len(js), -1))
-        for j in free:
-            cells[j].append(_cells(buf, starts[j], lengths[j]))
         lo = hi
-    if not lengths[:, -1].any():  # a last row of empty cells: the pandas path drops it as a blank line
+    if not pieces[-1][2].any():  # a last row of empty cells: the pandas path drops it as a blank line
         return None
     blank = end < len(data) - 1  # blank lines at the end: pandas reads them as rows, so "" is among the categories
     columns = {}
-    for vs, js in groups.items():
-        block = np.concatenate(codes[vs], axis=1)
+    for g, (vs, js) in enumerate(groups.items()):
+        block = np.concatenate([codes[g] for codes, _, _ in pieces]).T.copy()  # one row per column
         columns.update((header[j], _categorical(block[i], vs, blank)) for i, j in enumerate(js))
-    for j in free:
-        strings = b"".join(cells[j]).decode("utf-8").split("\n")[:-1]
+    for f, j in enumerate(free):
+        strings = b"".join(cells[f] for _, cells, _ in pieces).decode("utf-8").split("\n")[:-1]
         if header[j] == text:
             columns[header[j]] = pd.array(strings, dtype="str")
         else:
             columns[header[j]] = pd.Categorical(strings, categories=sorted(set(strings) | ({""} if blank else set())))
     return pd.DataFrame({name: columns[name] for name in header}, copy=False)
+
+
+def _piece(buf: bytes, n: int, width: int, groups: dict, free: list[int]):
+    """One piece of the file: each group's codes (rows, columns), each free column's cells, the last row's lengths."""
+    split = _split(buf, n, width)
+    if split is None:
+        return None
+    starts, lengths = split
+    codes = []
+    for vs, js in groups.items():
+        found = _codes(buf, starts[:, js].ravel(), lengths[:, js].ravel(), vs)
+        if found is None:
+            return None
+        codes.append(found.reshape(-1, len(js)))
+    return codes, [_cells(buf, starts[:, j], lengths[:, j]) for j in free], lengths[-1]
 
 
 def _plain(data: bytes, start: int, end: int, header: list[str]) -> bool:
@@ -100,7 +104,7 @@ def _encoded(values: list[str]) -> tuple[bytes, ...]:
 
 
 def _split(buf: bytes, n: int, width: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """Where each cell of the first n bytes starts and how long it is, one row per column (width, rows).
+    """Where each cell of the first n bytes starts and how long it is, as (rows, width) arrays.
 
     None when a row has more or fewer cells than `width` (a blank line is a row of one cell).
     """
@@ -118,7 +122,7 @@ def _split(buf: bytes, n: int, width: int) -> tuple[np.ndarray, np.ndarray] | No
     starts[0] = 0
     np.add(ends[:-1], 1, out=starts[1:])
     lengths = ends - starts
-    return starts.reshape(rows, width).T.copy(), lengths.reshape(rows, width).T.copy()
+    return starts.reshape(rows, width), lengths.reshape(rows, width)
 
 
 def _view(buf: bytes, width: int) -> np.ndarray:
@@ -129,26 +133,35 @@ def _view(buf: bytes, width: int) -> np.ndarray:
 def _codes(buf: bytes, starts: np.ndarray, lengths: np.ndarray, values: tuple[bytes, ...]) -> np.ndarray | None:
     """Each cell's index in `values`, or None when a cell holds none of them.
 
-    A cell is compared only with the values of its own length, eight bytes at a time.
+    A cell is compared only with the values of its own length: one byte through a table, longer
+    ones eight bytes at a time.
     """
     codes = np.full(len(starts), -1, dtype=np.int16)
+    codes[lengths == 0] = 0  # values[0] is ""
     by_length: dict[int, list[int]] = {}
-    for k, value in enumerate(values):
+    for k, value in enumerate(values[1:], start=1):
         by_length.setdefault(len(value), []).append(k)
     for size, ks in by_length.items():
-        rows = np.flatnonzero(lengths == size)
-        if size == 0 or not len(rows):
-            codes[rows] = ks[0]
+        hit = lengths == size
+        if size == 1:
+            table = np.full(256, -1, dtype=np.int16)
+            table[[values[k][0] for k in ks]] = ks
+            np.copyto(codes, table[np.frombuffer(buf, np.uint8)[starts]], where=hit)
+            continue
+        rows = np.flatnonzero(hit)
+        if not len(rows):
             continue
         words = -(-size // 8)
         heads = _view(buf, 8 * words)[starts[rows]].view("<u8").reshape(len(rows), words)
         heads[:, -1] &= (1 << (8 * (size - 8 * words + 8))) - 1  # the bytes after the cell out of the last word
+        found = np.full(len(rows), -1, dtype=np.int16)
         for k in ks:
             target = np.frombuffer(values[k].ljust(8 * words, b"\0"), "<u8")
             same = heads[:, 0] == target[0]
             for w in range(1, words):
                 same &= heads[:, w] == target[w]
-            codes[rows[same]] = k
+            found[same] = k
+        codes[rows] = found
     return None if (codes < 0).any() else codes
 
 
