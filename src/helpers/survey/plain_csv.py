@@ -54,7 +54,7 @@ def read_plain(data: bytes, header: list[str], values: dict[str, list[str]], tex
     blank = end < len(data) - 1  # blank lines at the end: pandas reads them as rows, so "" is among the categories
     columns = {}
     for g, (vs, js) in enumerate(groups.items()):
-        block = np.concatenate([codes[g] for codes, _, _ in pieces]).T.copy()  # one row per column
+        block = np.concatenate([codes[g] for codes, _, _ in pieces], axis=1)
         columns.update((header[j], _categorical(block[i], vs, blank)) for i, j in enumerate(js))
     for f, j in enumerate(free):
         strings = b"".join(cells[f] for _, cells, _ in pieces).decode("utf-8").split("\n")[:-1]
@@ -66,18 +66,19 @@ def read_plain(data: bytes, header: list[str], values: dict[str, list[str]], tex
 
 
 def _piece(buf: bytes, n: int, width: int, groups: dict, free: list[int]):
-    """One piece of the file: each group's codes (rows, columns), each free column's cells, the last row's lengths."""
+    """One piece of the file: each group's codes (columns, rows), each free column's cells, the last row's lengths."""
     split = _split(buf, n, width)
     if split is None:
         return None
     starts, lengths = split
     codes = []
     for vs, js in groups.items():
-        found = _codes(buf, starts[:, js].ravel(), lengths[:, js].ravel(), vs)
+        cols = slice(js[0], js[-1] + 1) if js[-1] - js[0] == len(js) - 1 else js  # side by side: a view, no copy
+        found = _codes(buf, starts[cols].ravel(), lengths[cols].ravel(), vs)
         if found is None:
             return None
-        codes.append(found.reshape(-1, len(js)))
-    return codes, [_cells(buf, starts[:, j], lengths[:, j]) for j in free], lengths[-1]
+        codes.append(found.reshape(len(js), -1))
+    return codes, [_cells(buf, starts[j], lengths[j]) for j in free], lengths[:, -1]
 
 
 def _plain(data: bytes, start: int, end: int, header: list[str]) -> bool:
@@ -104,7 +105,7 @@ def _encoded(values: list[str]) -> tuple[bytes, ...]:
 
 
 def _split(buf: bytes, n: int, width: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """Where each cell of the first n bytes starts and how long it is, as (rows, width) arrays.
+    """Where each cell of the first n bytes starts and how long it is, one row per column: (width, rows).
 
     None when a row has more or fewer cells than `width` (a blank line is a row of one cell).
     """
@@ -118,11 +119,12 @@ def _split(buf: bytes, n: int, width: int) -> tuple[np.ndarray, np.ndarray] | No
         return None
     if (a[ends[width - 1 :: width]] != NEWLINE).any():  # each row's last separator ends its line: the rest are commas
         return None
+    ends = ends.reshape(rows, width).T.copy()
     starts = np.empty_like(ends)
-    starts[0] = 0
-    np.add(ends[:-1], 1, out=starts[1:])
-    lengths = ends - starts
-    return starts.reshape(rows, width), lengths.reshape(rows, width)
+    np.add(ends[:-1], 1, out=starts[1:])  # a cell starts after the one before it in its row,
+    starts[0, 0] = 0
+    np.add(ends[-1, :-1], 1, out=starts[0, 1:])  # a row's first cell after the line end before it
+    return starts, ends - starts
 
 
 def _view(buf: bytes, width: int) -> np.ndarray:
@@ -136,7 +138,7 @@ def _codes(buf: bytes, starts: np.ndarray, lengths: np.ndarray, values: tuple[by
     A cell is compared only with the values of its own length: one byte through a table, longer
     ones eight bytes at a time.
     """
-    codes = np.full(len(starts), -1, dtype=np.int16)
+    codes = np.full(len(starts), -1, dtype=np.int8 if len(values) < 128 else np.int16)  # pandas' own code types
     codes[lengths == 0] = 0  # values[0] is ""
     by_length: dict[int, list[int]] = {}
     for k, value in enumerate(values[1:], start=1):
@@ -144,7 +146,7 @@ def _codes(buf: bytes, starts: np.ndarray, lengths: np.ndarray, values: tuple[by
     for size, ks in by_length.items():
         hit = lengths == size
         if size == 1:
-            table = np.full(256, -1, dtype=np.int16)
+            table = np.full(256, -1, dtype=codes.dtype)
             table[[values[k][0] for k in ks]] = ks
             np.copyto(codes, table[np.frombuffer(buf, np.uint8)[starts]], where=hit)
             continue
@@ -154,7 +156,7 @@ def _codes(buf: bytes, starts: np.ndarray, lengths: np.ndarray, values: tuple[by
         words = -(-size // 8)
         heads = _view(buf, 8 * words)[starts[rows]].view("<u8").reshape(len(rows), words)
         heads[:, -1] &= (1 << (8 * (size - 8 * words + 8))) - 1  # the bytes after the cell out of the last word
-        found = np.full(len(rows), -1, dtype=np.int16)
+        found = np.full(len(rows), -1, dtype=codes.dtype)
         for k in ks:
             target = np.frombuffer(values[k].ljust(8 * words, b"\0"), "<u8")
             same = heads[:, 0] == target[0]
@@ -186,7 +188,7 @@ def _categorical(codes: np.ndarray, values: tuple[bytes, ...], empty: bool) -> p
     present = np.flatnonzero(counts)
     categories = pd.Index([values[k].decode("utf-8") for k in present], dtype="str")
     if len(present) < len(values):  # the values are sorted: dropping those absent keeps the order
-        recode = np.full(len(values), -1, dtype=np.int16)
+        recode = np.full(len(values), -1, dtype=codes.dtype)
         recode[present] = np.arange(len(present))
         codes = recode[codes]
     return pd.Categorical.from_codes(codes, categories=categories)
