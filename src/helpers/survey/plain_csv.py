@@ -11,8 +11,10 @@ categories sorted as pandas sorts them, so errors and their line numbers come ou
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -22,18 +24,17 @@ LONG_CELL = 64  # longer free-text cells are cut out one by one rather than as a
 COMMA, NEWLINE = 44, 10
 
 
-def read_plain(data: bytes, header: list[str], values: dict[str, list[str]], text: str) -> pd.DataFrame | None:
-    """The rows of `data` (LF line ends) as pandas would read them, or None when the file is not plain.
+def read_plain(
+    file: BinaryIO, first: bytes, header: list[str], values: dict[str, list[str]], text: str
+) -> pd.DataFrame | None:
+    """The rows after the header line `first` (`file` is just past it) as pandas would read them, or None.
 
-    `values` lists, per column, the only values it may hold besides empty (a cell holding anything
-    else gives None); a column without a list, like `text` (read as str, not as a category), is
-    decoded cell by cell. Blank lines at the end are dropped, as the pandas path drops them.
+    None when the file is not plain. `values` lists, per column, the only values it may hold besides
+    empty (a cell holding anything else gives None); a column without a list, like `text` (read as
+    str, not as a category), is decoded cell by cell. Blank lines at the end are dropped, as the
+    pandas path drops them. The file is read a piece at a time into one buffer, never whole.
     """
-    start = data.find(b"\n") + 1
-    end = len(data)
-    while end > start and data[end - 1] == NEWLINE:
-        end -= 1
-    if not _plain(data, start, end, header):
+    if not _plain_header(first, header):
         return None
     groups: dict[tuple[bytes, ...], list[int]] = {}  # columns that may hold the same values are matched together
     for j, name in enumerate(header):
@@ -41,18 +42,19 @@ def read_plain(data: bytes, header: list[str], values: dict[str, list[str]], tex
             groups.setdefault(_encoded(values[name]), []).append(j)
     free = [j for j, name in enumerate(header) if name not in values]
     pad = max((len(v) for vs in groups for v in vs), default=0) + LONG_CELL + 8
-    view, pieces, lo = memoryview(data), [], start
-    while lo < end:
-        hi = data.find(b"\n", min(lo + CHUNK, end), end) + 1 or end
-        buf = b"".join((view[lo:hi], b"" if hi < end else b"\n", bytes(pad)))  # padded: gathers never run off
-        pieces.append(_piece(buf, len(buf) - pad, len(header), groups, free))
-        if pieces[-1] is None:
+    buf = bytearray(CHUNK + pad)  # the gathers read up to `pad` bytes past a piece: never past the buffer
+    pieces, blank = [], False
+    for n, ends_blank in _pieces(file, buf, pad):
+        blank = ends_blank  # said by the last piece
+        if n < 0 or not _clean(buf, n):
             return None
-        lo = hi
-    if not pieces[-1][2].any():  # a last row of empty cells: the pandas path drops it as a blank line
+        if n:
+            pieces.append(_piece(buf, n, len(header), groups, free))
+            if pieces[-1] is None:
+                return None
+    if not pieces or not pieces[-1][2].any():  # no row, or a last row of empty cells (pandas drops it)
         return None
-    blank = end < len(data) - 1  # blank lines at the end: pandas reads them as rows, so "" is among the categories
-    columns = {}
+    columns = {}  # with blank lines at the end pandas read rows of "", so "" is among the categories
     for g, (vs, js) in enumerate(groups.items()):
         block = np.concatenate([codes[g] for codes, _, _ in pieces], axis=1)
         columns.update((header[j], _categorical(block[i], vs, blank)) for i, j in enumerate(js))
@@ -65,7 +67,35 @@ def read_plain(data: bytes, header: list[str], values: dict[str, list[str]], tex
     return pd.DataFrame({name: columns[name] for name in header}, copy=False)
 
 
-def _piece(buf: bytes, n: int, width: int, groups: dict, free: list[int]):
+def _pieces(file: BinaryIO, buf: bytearray, pad: int):
+    """The rest of the file as pieces of whole lines read into buf (reused): (length, blank) for each.
+
+    The last piece ends with a line end even where the file does not; line ends at the end of the
+    file are left out of it, and `blank` says whether they held a blank line. -1: a line longer
+    than the buffer.
+    """
+    view, filled, size, got = memoryview(buf), 0, len(buf) - pad, 1
+    while True:
+        while filled < size and got:
+            got = file.readinto(view[filled:size])
+            filled += got
+        if not got:  # the end of the file
+            end = filled
+            while end and buf[end - 1] == NEWLINE:
+                end -= 1
+            if end:
+                buf[end] = NEWLINE
+            yield end + bool(end), filled - end >= (2 if end else 1)
+            return
+        n = buf.rfind(b"\n", 0, filled) + 1
+        while n > 1 and buf[n - 2] == NEWLINE:  # blank lines wait: at the end of the file they are no rows
+            n -= 1
+        yield (n or -1), False
+        buf[: filled - n] = bytes(view[n:filled])
+        filled -= n
+
+
+def _piece(buf: bytearray, n: int, width: int, groups: dict, free: list[int]):
     """One piece of the file: each group's codes (columns, rows), each free column's cells, the last row's lengths."""
     split = _split(buf, n, width)
     if split is None:
@@ -81,20 +111,29 @@ def _piece(buf: bytes, n: int, width: int, groups: dict, free: list[int]):
     return codes, [_cells(buf, starts[j], lengths[j]) for j in free], lengths[:, -1]
 
 
-def _plain(data: bytes, start: int, end: int, header: list[str]) -> bool:
-    """Whether the file is one this module reads exactly as pandas does (anything else: the pandas path)."""
-    if start == 0 or end <= start or len(header) < 2:
+def _plain_header(first: bytes, header: list[str]) -> bool:
+    """Whether the header line reads the same to csv and to pandas: two columns or more, quoted only where needed."""
+    if len(header) < 2 or not first.endswith(b"\n") or any(c in first for c in b"\r\0"):
         return False
-    if data.find(b'"', start) >= 0 or data.find(b"\0") >= 0 or data.find(b"\r") >= 0:
-        return False
-    if not data.isascii():
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return False
     line = io.StringIO()
-    csv.writer(line, lineterminator="\n").writerow(header)  # the header as written when it needs no odd quoting
-    return line.getvalue() == data[:start].decode("utf-8-sig")
+    csv.writer(line, lineterminator="\n").writerow(header)
+    try:
+        return line.getvalue() == first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+
+
+def _clean(buf: bytearray, n: int) -> bool:
+    """Whether the piece is plain: no quote, no NUL, no CR, and UTF-8 (anything else: the pandas path)."""
+    if buf.find(b'"', 0, n) >= 0 or buf.find(b"\0", 0, n) >= 0 or buf.find(b"\r", 0, n) >= 0:
+        return False
+    if not n or np.frombuffer(buf, np.uint8, count=n).max() < 128:
+        return True
+    try:
+        codecs.utf_8_decode(memoryview(buf)[:n], "strict", True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _encoded(values: list[str]) -> tuple[bytes, ...]:

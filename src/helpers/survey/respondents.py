@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..core.errors import Collector
+from ..core.errors import Collector, DataError
 from ..core.text import read_bytes, undecodable
 from .general_csv import read_general
 from .plain_csv import read_plain
@@ -55,12 +55,16 @@ def read_respondents(path: Path | str, spec: SurveySpec, plain: bool = True) -> 
     """Read `respondents.csv` as categorical text columns (fast, exact, no NaN guessing).
 
     `respondent_id` is read as plain text: as a category it would cost a sort of a million
-    distinct ids. Blank lines are kept as rows, so that row r is line r + 2 of the file. The file
-    is read once; line endings may be LF, CRLF or a lone CR (old Mac exports). A file without
-    quotes is split by `plain_csv`, any other by pandas (`general_csv`); `plain=False` sends every
-    file to pandas, for the tests that hold the two to the same frames and the same errors.
+    distinct ids. Blank lines are kept as rows, so that row r is line r + 2 of the file. Line
+    endings may be LF, CRLF or a lone CR (old Mac exports). A plain file (LF, no quotes, the right
+    header) is split by `plain_csv` a piece at a time; any other is read whole by pandas
+    (`general_csv`), which finds every problem. `plain=False` sends every file to pandas, for the
+    tests that hold the two to the same frames and the same errors.
     """
     path = Path(path)
+    frame = _read_plain(path, spec) if plain else None
+    if frame is not None:
+        return frame
     errors = Collector(path)
     raw = read_bytes(path, errors) if path.exists() else b""
     data = _normalised(raw)
@@ -74,10 +78,7 @@ def read_respondents(path: Path | str, spec: SurveySpec, plain: bool = True) -> 
         errors.raise_if_any()
     header = _header(data, errors)
     _check_header(header, spec, errors)
-    frame = read_plain(data, header, _values(spec), ID_COLUMN) if plain else None  # the common case: no quotes
-    lines, short = None, []
-    if frame is None:
-        frame, lines, short = read_general(path if data is raw else None, data, header, ID_COLUMN, errors)
+    frame, lines, short = read_general(path if data is raw else None, data, header, ID_COLUMN, errors)
     frame.attrs[LINES] = lines
     for line, fields in short[:MAX_LINES_SHOWN]:
         errors.add(line, None, f"{len(header)} fields, as many as the header", f"{fields} fields")
@@ -88,6 +89,24 @@ def read_respondents(path: Path | str, spec: SurveySpec, plain: bool = True) -> 
             f"{len(header)} fields, as many as the header ({len(short) - MAX_LINES_SHOWN} more such rows)",
         )
     errors.raise_if_any()
+    return frame
+
+
+def _read_plain(path: Path, spec: SurveySpec) -> pd.DataFrame | None:
+    """The frame of a plain file with the right header (`plain_csv`), or None: the general path then
+    reads the file whole, and finds every problem as before."""
+    if not path.is_file():  # a folder, or a pipe that would block
+        return None
+    try:
+        with path.open("rb") as file:
+            first = file.readline()
+            header = next(csv.reader([first.decode("utf-8-sig")]), [])
+            _check_header(header, spec, Collector(path))
+            frame = read_plain(file, first, header, _values(spec), ID_COLUMN)
+    except (OSError, UnicodeDecodeError, csv.Error, DataError):
+        return None
+    if frame is not None:
+        frame.attrs[LINES] = None  # no quotes, so no field spans lines
     return frame
 
 
