@@ -59,9 +59,10 @@ def read_plain(
         block = np.concatenate([codes[g] for codes, _, _ in pieces], axis=1)
         columns.update((header[j], _categorical(block[i], vs, blank)) for i, j in enumerate(js))
     for f, j in enumerate(free):
-        strings = b"".join(cells[f] for _, cells, _ in pieces).decode("utf-8").split("\n")[:-1]
+        strings = b"".join(cells[f] for _, cells, _ in pieces).decode("utf-8").split("\n")
+        strings.pop()  # after the last line end (pop: [:-1] would copy a million references)
         if header[j] == text:
-            columns[header[j]] = pd.array(strings, dtype="str")
+            columns[header[j]] = pd.array(np.array(strings, dtype=object), dtype="str")  # faster than from a list
         else:
             columns[header[j]] = pd.Categorical(strings, categories=sorted(set(strings) | ({""} if blank else set())))
     return pd.DataFrame({name: columns[name] for name in header}, copy=False)
