@@ -178,17 +178,17 @@ def _codes(buf: bytes, starts: np.ndarray, lengths: np.ndarray, values: tuple[by
     A cell is compared only with the values of its own length: one byte through a table, longer
     ones eight bytes at a time.
     """
-    codes = np.full(len(starts), -1, dtype=np.int8 if len(values) < 128 else np.int16)  # pandas' own code types
-    codes[lengths == 0] = 0  # values[0] is ""
+    dtype = np.int8 if len(values) < 128 else np.int16  # the code types pandas itself keeps
+    codes = np.subtract(lengths == 0, 1, dtype=dtype)  # 0 (values[0], "") for an empty cell, -1 (none yet) else
     by_length: dict[int, list[int]] = {}
     for k, value in enumerate(values[1:], start=1):
         by_length.setdefault(len(value), []).append(k)
     for size, ks in by_length.items():
         hit = lengths == size
         if size == 1:
-            table = np.full(256, -1, dtype=codes.dtype)
+            table = np.full(256, -1, dtype=dtype)
             table[[values[k][0] for k in ks]] = ks
-            np.copyto(codes, table[np.frombuffer(buf, np.uint8)[starts]], where=hit)
+            codes = np.where(hit, table[np.frombuffer(buf, np.uint8)[starts]], codes)
             continue
         rows = np.flatnonzero(hit)
         if not len(rows):
@@ -196,15 +196,15 @@ def _codes(buf: bytes, starts: np.ndarray, lengths: np.ndarray, values: tuple[by
         words = -(-size // 8)
         heads = _view(buf, 8 * words)[starts[rows]].view("<u8").reshape(len(rows), words)
         heads[:, -1] &= (1 << (8 * (size - 8 * words + 8))) - 1  # the bytes after the cell out of the last word
-        found = np.full(len(rows), -1, dtype=codes.dtype)
+        found = np.full(len(rows), -1, dtype=dtype)
         for k in ks:
             target = np.frombuffer(values[k].ljust(8 * words, b"\0"), "<u8")
             same = heads[:, 0] == target[0]
             for w in range(1, words):
                 same &= heads[:, w] == target[w]
-            found[same] = k
+            found = np.where(same, dtype(k), found)  # np.where, not found[same] = k: a masked write is slower
         codes[rows] = found
-    return None if (codes < 0).any() else codes
+    return None if codes.min() < 0 else codes
 
 
 def _cells(buf: bytes, starts: np.ndarray, lengths: np.ndarray) -> bytes:
