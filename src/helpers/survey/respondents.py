@@ -246,7 +246,7 @@ def _unique(ids: pd.Series) -> bool:
     keys = lengths.astype(np.uint64)
     for w in range(-(-int(lengths.max()) // 8)):
         keys *= np.uint64(0x9E3779B97F4A7C15)  # wraps around: a mix of the words, not a sum
-        keys ^= view[starts + 8 * w] & masks[np.clip(lengths - 8 * w, 0, 8)]
+        keys ^= view[starts + 8 * w] & masks[np.minimum(lengths, 8) if w == 0 else np.clip(lengths - 8 * w, 0, 8)]
     keys.sort()
     return bool((keys[1:] != keys[:-1]).all()) or ids.is_unique
 
@@ -255,7 +255,10 @@ def _tallies(column: pd.Series) -> tuple[dict[str, int], np.ndarray]:
     """How often each value occurs in a categorical column, and which cells are filled (not empty)."""
     categories = list(column.cat.categories)
     codes = column.cat.codes.to_numpy()
-    tallies = dict(zip(categories, np.bincount(codes, minlength=len(categories)).tolist()))
+    if len(categories) <= 16:  # a comparison per category is cheaper than bincount's cast of every code to intp
+        tallies = {c: int(np.count_nonzero(codes == i)) for i, c in enumerate(categories)}
+    else:
+        tallies = dict(zip(categories, np.bincount(codes, minlength=len(categories)).tolist()))
     filled = codes != categories.index("") if "" in categories else np.ones(len(codes), dtype=bool)
     return tallies, filled
 
