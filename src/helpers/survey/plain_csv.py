@@ -175,8 +175,8 @@ def _view(buf: bytes, width: int) -> np.ndarray:
 def _codes(buf: bytes, starts: np.ndarray, lengths: np.ndarray, values: tuple[bytes, ...]) -> np.ndarray | None:
     """Each cell's index in `values`, or None when a cell holds none of them.
 
-    A cell is compared only with the values of its own length: one byte through a table, longer
-    ones eight bytes at a time.
+    A cell is compared only with the values of its own length: one byte through a table; when one
+    value has that length, all its cells at once; else eight bytes at a time.
     """
     dtype = np.int8 if len(values) < 128 else np.int16  # the code types pandas itself keeps
     codes = np.subtract(lengths == 0, 1, dtype=dtype)  # 0 (values[0], "") for an empty cell, -1 (none yet) else
@@ -192,6 +192,11 @@ def _codes(buf: bytes, starts: np.ndarray, lengths: np.ndarray, values: tuple[by
             continue
         rows = np.flatnonzero(hit)
         if not len(rows):
+            continue
+        if len(ks) == 1:  # the one value of this length: every such cell must be it, one comparison for all
+            if _view(buf, size)[starts[rows]].tobytes() != values[ks[0]] * len(rows):
+                return None
+            codes[rows] = ks[0]
             continue
         words = -(-size // 8)
         heads = _view(buf, 8 * words)[starts[rows]].view("<u8").reshape(len(rows), words)
