@@ -228,9 +228,12 @@ def _cells(buf: bytes, starts: np.ndarray, lengths: np.ndarray) -> bytes:
 
 def _categorical(codes: np.ndarray, values: tuple[bytes, ...], empty: bool) -> pd.Categorical:
     """A categorical of the values that occur (and "" if `empty`), sorted as pandas sorts the categories it infers."""
-    counts = np.bincount(codes, minlength=len(values))
-    counts[0] += empty  # values[0] is ""
-    present = np.flatnonzero(counts)
+    if len(values) <= 16:  # a comparison per value is cheaper than bincount's cast of every code to intp
+        occurs = [bool((codes == k).any()) for k in range(len(values))]
+    else:
+        occurs = (np.bincount(codes, minlength=len(values)) > 0).tolist()
+    occurs[0] = occurs[0] or empty  # values[0] is ""
+    present = np.flatnonzero(occurs)
     categories = pd.Index([values[k].decode("utf-8") for k in present], dtype="str")
     if len(present) < len(values):  # the values are sorted: dropping those absent keeps the order
         recode = np.full(len(values), -1, dtype=codes.dtype)

@@ -12,6 +12,7 @@ import io
 from pathlib import Path
 from unittest.mock import patch
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -181,3 +182,13 @@ def test_anything_else_goes_to_pandas(folder: Path, body: str) -> None:
 def test_a_header_quoted_oddly_goes_to_pandas(folder: Path) -> None:
     text = '"respondent_id",q1,q2::Commissioning,q2::Procurement,q3::Private,q3::Voluntary\nr1,Yes,1,0,No,No\n'
     assert plain(folder, text) is None
+
+
+@pytest.mark.parametrize("options", [3, 20])  # up to 16 values: a comparison per value; more: bincount
+@pytest.mark.parametrize("empty", [False, True])
+def test_categories_are_those_that_occur_sorted(options: int, empty: bool) -> None:
+    values = plain_csv._encoded([f"option {i}" for i in range(options)])
+    codes = np.array([2, 1, 2, options], dtype=np.int8)  # "" (code 0) and most options never occur
+    texts = [values[c].decode() for c in codes]
+    expected = pd.Categorical(texts, categories=sorted(set(texts) | ({""} if empty else set())))
+    pd.testing.assert_extension_array_equal(plain_csv._categorical(codes, values, empty), expected)
