@@ -1,12 +1,14 @@
 """respondents.csv in its common form, split by numpy: no quotes, every row exactly as wide as the header.
 
 pandas' C parser spends most of a million-row read hashing every cell into its category. In a plain
-file (no quote character after the header line, no NUL byte, LF line ends, two columns or more) a cell
-is just the bytes between two separators, so numpy finds the separators and matches each cell, by
-length and bytes, against the values its column may hold (the question's options), a cache-sized
-chunk at a time. Anything else (a quote, a short or long row, a blank line, a value no option matches)
-gives None and the caller reads the file with pandas: the frame is the same either way, its
-categories sorted as pandas sorts them, so errors and their line numbers come out as before.
+file (a header that csv and pandas read alike, then no quote, no NUL byte, no CR, UTF-8, two columns
+or more) a cell is just the bytes between two separators, so numpy finds the separators and matches
+each cell, by length and bytes, against the values its column may hold (the question's options). The
+file is read a piece of about a megabyte at a time into one buffer, which stays in the CPU's cache
+while the piece is split. Anything else (a quote, a short or long row, a blank line before the end,
+a value no option matches) gives None and the caller reads the file with pandas: the frame is the
+same either way, its categories sorted as pandas sorts them, so errors and their line numbers come
+out as before.
 """
 
 from __future__ import annotations
