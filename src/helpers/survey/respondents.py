@@ -11,22 +11,24 @@ The scheme, one row per respondent:
 A respondent answered a grid or a multi-response question when any of its cells is filled. A row
 with every cell empty (a blank line) is an error, except at the end of the file, and so is a row
 with fewer or more fields than the header: line numbers in messages count every line.
-Aggregation is vectorised (categorical columns, no Python loop per row); the bar for a million
+A file without quotes is split by numpy (`plain_csv`), any other read by pandas (`general_csv`):
+the same frame either way. Validation and aggregation are vectorised (categorical columns, no
+Python loop per row) and look a line number up only for a row in error; the bar for a million
 rows is one second on a quiet 2-core machine (benchmarks/bench_respondents.py).
 """
 
 from __future__ import annotations
 
 import csv
-import io
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..core.errors import Collector
+from ..core.errors import Collector, DataError
 from ..core.text import read_bytes, undecodable
+from .general_csv import read_general
+from .plain_csv import read_plain
 from .schema import Question, SurveySpec
 
 SEPARATOR = "::"
@@ -49,14 +51,20 @@ def expected_columns(spec: SurveySpec) -> list[str]:
     return cols
 
 
-def read_respondents(path: Path | str, spec: SurveySpec) -> pd.DataFrame:
+def read_respondents(path: Path | str, spec: SurveySpec, plain: bool = True) -> pd.DataFrame:
     """Read `respondents.csv` as categorical text columns (fast, exact, no NaN guessing).
 
     `respondent_id` is read as plain text: as a category it would cost a sort of a million
-    distinct ids. Blank lines are kept as rows, so that row r is line r + 2 of the file. The file
-    is read once; line endings may be LF, CRLF or a lone CR (old Mac exports).
+    distinct ids. Blank lines are kept as rows, so that row r is line r + 2 of the file. Line
+    endings may be LF, CRLF or a lone CR (old Mac exports). A plain file (LF, no quotes, the right
+    header) is split by `plain_csv` a piece at a time; any other is read whole by pandas
+    (`general_csv`), which finds every problem. `plain=False` sends every file to pandas, for the
+    tests that hold the two to the same frames and the same errors.
     """
     path = Path(path)
+    frame = _read_plain(path, spec) if plain else None
+    if frame is not None:
+        return frame
     errors = Collector(path)
     raw = read_bytes(path, errors) if path.exists() else b""
     data = _normalised(raw)
@@ -70,13 +78,8 @@ def read_respondents(path: Path | str, spec: SurveySpec) -> pd.DataFrame:
         errors.raise_if_any()
     header = _header(data, errors)
     _check_header(header, spec, errors)
-    frame = _parse(path if data is raw else None, data, header, errors)
-    rows = end = len(frame)
-    while end and (frame.iloc[end - 1].astype(str) == "").all():  # blank lines at the end of the file
-        end -= 1
-    frame = frame.iloc[:end] if end < len(frame) else frame
-    frame.attrs[LINES] = _row_lines(data, rows)
-    short = _short_rows(data, frame, header, rows)
+    frame, lines, short = read_general(path if data is raw else None, data, header, ID_COLUMN, errors)
+    frame.attrs[LINES] = lines
     for line, fields in short[:MAX_LINES_SHOWN]:
         errors.add(line, None, f"{len(header)} fields, as many as the header", f"{fields} fields")
     if len(short) > MAX_LINES_SHOWN:
@@ -89,11 +92,41 @@ def read_respondents(path: Path | str, spec: SurveySpec) -> pd.DataFrame:
     return frame
 
 
+def _read_plain(path: Path, spec: SurveySpec) -> pd.DataFrame | None:
+    """The frame of a plain file with the right header (`plain_csv`), or None: the general path then
+    reads the file whole, and finds every problem as before."""
+    if not path.is_file():  # a folder, or a pipe that would block
+        return None
+    try:
+        with path.open("rb") as file:
+            first = file.readline()
+            header = next(csv.reader([first.decode("utf-8-sig")]), [])
+            _check_header(header, spec, Collector(path))
+            frame = read_plain(file, first, header, _values(spec), ID_COLUMN)
+    except (OSError, UnicodeDecodeError, csv.Error, DataError):
+        return None
+    if frame is not None:
+        frame.attrs[LINES] = None  # no quotes, so no field spans lines
+    return frame
+
+
+def _values(spec: SurveySpec) -> dict[str, list[str]]:
+    """The values each question column may hold besides empty: the options, or 0 and 1 for a tick."""
+    values: dict[str, list[str]] = {}
+    for q in spec.questions:
+        if q.type == "multi":
+            values.update((f"{q.id}{SEPARATOR}{option}", ["0", "1"]) for option in q.options)
+        else:
+            names = [q.id] if q.type == "single" else [f"{q.id}{SEPARATOR}{item}" for item in q.items]
+            values.update((name, list(q.options)) for name in names)
+    return values
+
+
 def _normalised(data: bytes) -> bytes:
     """The file's bytes with every line ending a LF: a lone CR (classic Mac) ends a line as CRLF does."""
-    crs = data.count(b"\r")
-    if not crs:
+    if data.find(b"\r") < 0:  # memchr: counting every CR of a large file costs more
         return data
+    crs = data.count(b"\r")
     if crs == data.count(b"\r\n"):
         return data.replace(b"\r\n", b"\n")
     return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
@@ -119,110 +152,10 @@ def _check_header(header: list[str], spec: SurveySpec, errors: Collector) -> Non
     errors.raise_if_any()
 
 
-def _parse(path: Path | None, data: bytes, header: list[str], errors: Collector) -> pd.DataFrame:
-    """The rows as categorical text columns; a malformed file is one error naming its line.
-
-    Read from the file's path when its bytes needed no change, else from the normalised bytes.
-    """
-    options = dict(keep_default_na=False, na_filter=False, skip_blank_lines=False, encoding="utf-8")
-
-    def source():
-        return str(path) if path is not None else io.BytesIO(data)
-
-    try:
-        # One thread: pandas' parallel reader was slower here on a 2-core machine (it has to merge
-        # each chunk's categories), whether the machine was busy or not.
-        with pd.option_context("mode.max_threads", 1):
-            frame = pd.read_csv(source(), dtype={c: (str if c == ID_COLUMN else "category") for c in header}, **options)
-        # pandas makes the categories numbers when every value of a column looks like one (a
-        # multi-response column nobody skipped), losing the text ("01" would read as 1): re-read
-        # such columns as text.
-        numeric = [c for c in header if c != ID_COLUMN and not pd.api.types.is_string_dtype(frame[c].cat.categories)]
-        if numeric:
-            text = pd.read_csv(source(), dtype=str, usecols=numeric, **options)
-            for column in numeric:
-                frame[column] = text[column].astype("category")
-    except UnicodeDecodeError:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            undecodable(errors, data, exc)
-        errors.raise_if_any()
-        raise
-    except (pd.errors.ParserError, ValueError) as exc:
-        errors.add(
-            _parser_line(str(exc)),
-            None,
-            "a well-formed UTF-8 CSV file, each row with as many fields as the header",
-            str(exc).strip(),
-        )
-        errors.raise_if_any()
-    if not isinstance(frame.index, pd.RangeIndex):
-        # pandas takes a first data row with one field more than the header as an index column
-        errors.add(2, None, f"{len(header)} fields, as many as the header", f"{len(header) + 1} fields")
-        errors.raise_if_any()
-    return frame
-
-
-def _short_rows(data: bytes, frame: pd.DataFrame, header: list[str], rows: int) -> list[tuple[int, int]]:
-    """Rows with fewer fields than the header, as (line, fields): pandas pads them with empty cells.
-
-    Only a row whose last cell is empty can be short, so only those lines are looked at again: by
-    counting commas, or with `csv` for a line holding a quote. When the file has more lines than
-    `rows` (the rows pandas read) plus the header, a field spans lines (a quoted line break), rows
-    and lines no longer match, and `csv` reads the whole file.
-    """
-    candidates = np.flatnonzero((frame[header[-1]] == "").to_numpy()) if len(frame) else []
-    if not len(candidates):
-        return []
-    ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10)
-    lines = len(ends) + 1 - (data.endswith(b"\n") or not data)
-    if lines != rows + 1:
-        return _short_rows_slow(data, len(header))
-    bounds = np.concatenate((ends, [len(data)]))
-    short, width = [], len(header)
-    for r, start, stop in zip(candidates.tolist(), (bounds[candidates] + 1).tolist(), bounds[candidates + 1].tolist()):
-        if data.count(b",", start, stop) + 1 >= width and data.find(b'"', start, stop) < 0:
-            continue  # as many fields as the header (no quoted comma to miscount)
-        line = data[start:stop]
-        if line.count(b'"') % 2:  # a quoted field goes on past this line: rows and lines differ
-            return _short_rows_slow(data, width)
-        if line.strip():  # a blank line is reported by `aggregate`
-            fields = len(next(csv.reader([line.decode("utf-8")])))
-            if fields < width:
-                short.append((r + 2, fields))
-    return short
-
-
-def _row_lines(data: bytes, rows: int) -> list[int] | None:
-    """The line each row starts on, or None when row r is simply line r + 2 (no field spans lines)."""
-    if data.count(b"\n") <= rows + 1:  # one line per row, the header's, and perhaps no final line break
-        return None
-    starts = []
-    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
-    next(reader, None)
-    previous = reader.line_num
-    for _ in reader:
-        starts.append(previous + 1)
-        previous = reader.line_num
-    return starts
-
-
 def row_line(frame: pd.DataFrame, r: int) -> int:
     """The line of the file where row `r` of a frame from `read_respondents` starts."""
     lines = frame.attrs.get(LINES)
     return int(lines[r]) if lines is not None and r < len(lines) else int(r) + 2
-
-
-def _short_rows_slow(data: bytes, width: int) -> list[tuple[int, int]]:
-    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
-    next(reader, None)
-    short, previous = [], reader.line_num
-    for row in reader:
-        if row and len(row) < width:
-            short.append((previous + 1, len(row)))  # the line the row starts on
-        previous = reader.line_num
-    return short
 
 
 def _header(data: bytes, errors: Collector) -> list[str]:
@@ -236,12 +169,6 @@ def _header(data: bytes, errors: Collector) -> list[str]:
     except csv.Error as exc:  # a quote left open on the header line
         errors.add(1, None, "a header line of column names", str(exc))
         errors.raise_if_any()
-
-
-def _parser_line(message: str) -> int | None:
-    """The line number pandas' C parser names in its message ('... in line 7, saw 5')."""
-    match = re.search(r"line (\d+)", message)
-    return int(match.group(1)) if match else None
 
 
 def _bad_values(errors: Collector, frame: pd.DataFrame, name: str, allowed: list[str], what: str) -> None:
@@ -272,10 +199,9 @@ def aggregate(
     anything = np.zeros(n, dtype=bool)
     if ID_COLUMN in frame.columns:
         ids = frame[ID_COLUMN]
-        duplicated = np.zeros(n, dtype=bool) if ids.is_unique else ids.duplicated().to_numpy()  # the first is faster
+        duplicated = np.zeros(n, dtype=bool) if _unique(ids) else ids.duplicated().to_numpy()  # the first is faster
         for r in np.flatnonzero(duplicated)[:MAX_LINES_SHOWN]:
             errors.add(row_line(frame, r), ID_COLUMN, "a unique respondent id", ids.iloc[r])
-        anything |= (ids != "").to_numpy()
     rows: list[tuple[str, str, str, int]] = []
     bases: dict[str, tuple[int, int]] = {}
     for q in spec.questions:
@@ -284,7 +210,10 @@ def aggregate(
         answered = int(np.count_nonzero(answered_any))
         bases[q.id] = (answered, n - answered)
         anything |= answered_any
-    for r in np.flatnonzero(~anything)[:MAX_LINES_SHOWN]:
+    blank = np.flatnonzero(~anything)  # rows with no answer: only these need an id to count as a respondent
+    if ID_COLUMN in frame.columns and len(blank):
+        blank = blank[frame[ID_COLUMN].to_numpy()[blank] == ""]
+    for r in blank[:MAX_LINES_SHOWN]:
         errors.add(
             row_line(frame, r),
             None,
@@ -296,11 +225,40 @@ def aggregate(
     return counts, bases
 
 
+def _unique(ids: pd.Series) -> bool:
+    """Whether no id repeats, told from their UTF-8 bytes: hashing a million new Python strings costs twice as much.
+
+    Each id's bytes, eight at a time, and its length make one 64-bit key: distinct keys are distinct
+    ids. Only when two keys are equal, or an id is longer than 32 bytes or holds a line break (the
+    separator here), are the strings themselves compared.
+    """
+    try:
+        blob = "\n".join(ids.to_numpy(dtype=object).tolist()).encode("utf-8")
+    except (TypeError, UnicodeEncodeError):  # a missing id (NaN), or text no file could hold
+        return ids.is_unique
+    starts = np.concatenate(([0], np.flatnonzero(np.frombuffer(blob, np.uint8) == 10) + 1))
+    lengths = np.diff(starts, append=len(blob) + 1) - 1
+    if len(starts) != len(ids) or not len(ids) or lengths.max() > 32:
+        return ids.is_unique
+    padded = blob + bytes(32)
+    view = np.ndarray(shape=(len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+    masks = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [2**64 - 1], dtype=np.uint64)
+    keys = lengths.astype(np.uint64)
+    for w in range(-(-int(lengths.max()) // 8)):
+        keys *= np.uint64(0x9E3779B97F4A7C15)  # wraps around: a mix of the words, not a sum
+        keys ^= view[starts + 8 * w] & masks[np.minimum(lengths, 8) if w == 0 else np.clip(lengths - 8 * w, 0, 8)]
+    keys.sort()
+    return bool((keys[1:] != keys[:-1]).all()) or ids.is_unique
+
+
 def _tallies(column: pd.Series) -> tuple[dict[str, int], np.ndarray]:
     """How often each value occurs in a categorical column, and which cells are filled (not empty)."""
     categories = list(column.cat.categories)
     codes = column.cat.codes.to_numpy()
-    tallies = dict(zip(categories, np.bincount(codes, minlength=len(categories)).tolist()))
+    if len(categories) <= 16:  # a comparison per category is cheaper than bincount's cast of every code to intp
+        tallies = {c: int(np.count_nonzero(codes == i)) for i, c in enumerate(categories)}
+    else:
+        tallies = dict(zip(categories, np.bincount(codes, minlength=len(categories)).tolist()))
     filled = codes != categories.index("") if "" in categories else np.ones(len(codes), dtype=bool)
     return tallies, filled
 
@@ -321,7 +279,7 @@ def _count_choice(errors: Collector, frame: pd.DataFrame, q, rows: list) -> np.n
 def _count_multi(errors: Collector, frame: pd.DataFrame, q, rows: list) -> np.ndarray:
     """A tick-all question: each option's ticks; who answered it (all its cells filled, or an error)."""
     names = [f"{q.id}{SEPARATOR}{o}" for o in q.options]
-    filled = np.empty((len(frame), len(names)), dtype=bool)
+    filled = np.empty((len(frame), len(names)), dtype=bool, order="F")  # columns contiguous: any/all over rows are fast
     for i, (option, name) in enumerate(zip(q.options, names)):
         _bad_values(errors, frame, name, ["", "0", "1"], "1 (ticked), 0 (not ticked) or empty (question skipped)")
         tallies, filled[:, i] = _tallies(frame[name])

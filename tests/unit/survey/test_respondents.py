@@ -187,6 +187,26 @@ class TestRespondents:
         assert_names(error, "respondents.csv", line, "respondent_id", "a unique respondent id")
         assert "found 'r1'" in str(error)
 
+    @pytest.mark.parametrize(
+        "first, second, repeated",
+        [
+            ("respondent-000001", "respondent-000001", True),  # the same past the first eight bytes
+            ("respondent-000001", "respondent-000002", False),  # different in the last byte only
+            ("x" * 40, "x" * 40, True),  # longer than the 64-bit keys cover: compared as text
+            ("é1", "é2", False),
+        ],
+    )
+    def test_repeated_ids_found_by_their_bytes(self, tiny, first, second, repeated):
+        path = tiny / "respondents.csv"
+        replace_line(path, "r1,Yes,1,1,More,More", f"{first},Yes,1,1,More,More")
+        line = replace_line(path, "r3,No,0,0,Fewer,", f"{second},No,0,0,Fewer,")
+        if not repeated:
+            assert load_survey(tiny).respondents["respondent_id"].tolist() == [first, "r2", second, "r4"]
+            return
+        error = load_error(tiny)
+        assert_names(error, "respondents.csv", line, "respondent_id", "a unique respondent id")
+        assert f"found {second!r}" in str(error)
+
     def test_missing_column(self, tiny):
         path = tiny / "respondents.csv"
         pd.read_csv(path, dtype=str, keep_default_na=False).drop(columns="q3::Voluntary").to_csv(path, index=False)
