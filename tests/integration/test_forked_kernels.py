@@ -41,6 +41,10 @@ seen = {
     "sys.path": sys.path,
     "argv0": Path(sys.argv[0]).name,
     "env": os.environ.get("WORKBENCH_PROBE"),
+    # all of it but JPY_PARENT_PID, which jupyter_client's launcher sets for the kernel's parent poller
+    # (a forked kernel's parent is the fork server: it dies with the build through PR_SET_PDEATHSIG)
+    "environment": {k: v for k, v in os.environ.items() if k != "JPY_PARENT_PID"},
+    "frozen objects": __import__("gc").get_freeze_count(),
     "backend": [backend_at_start, matplotlib.get_backend()],
     "project modules at start": project_at_start,
     "marker": marker,
@@ -87,6 +91,9 @@ def test_forked_kernel_sees_what_a_fresh_kernel_sees(tmp_path: Path, monkeypatch
     fresh = seen(project)
     assert build(project, "--force") == 0
     forked = seen(project)
+    # the preloaded heap is frozen, so a forked kernel's collections neither walk nor copy it
+    assert [fresh[t].pop("frozen objects") for t in "abc"] == [0, 0, 0]
+    assert min(forked[t].pop("frozen objects") for t in "abc") > 100_000
     assert forked == fresh
     # and each job had its own, clean kernel: no job saw another's module attribute
     assert [forked[t]["marker"] for t in "abc"] == [None, None, None]

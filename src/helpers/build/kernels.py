@@ -1,8 +1,9 @@
 """Kernels forked from one preloaded parent, so each job skips Python's start and the heavy imports.
 
 A build starts one fork server: a process of the kernel's own Python that imports the
-third-party modules the stale jobs' notebooks use (see `preload_statements`), then forks a fresh
-IPython kernel for each job, in the job's working folder, with the environment the kernel
+third-party modules the stale jobs' notebooks use (see `preload_statements`) and those a kernel
+imports as it starts (`KERNEL_START`), freezes them out of the garbage collector's reach, then forks
+a fresh IPython kernel for each job, in the job's working folder, with the environment the kernel
 manager gives it. Each kernel is still its own process with an empty namespace and imports the
 project's modules itself. Reports are byte-identical to those of freshly started kernels, and a
 killed build leaves no kernel behind (tests/test_forked_kernels.py). Linux only (it needs
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import gc
 import json
 import os
 import select
@@ -266,11 +268,35 @@ def _die_with_parent(parent: int) -> None:
 
 
 _LAUNCHER_FILE = ""
+# What a kernel imports as it starts, beyond ipykernel.kernelapp (seen in ipykernel 7's sys.modules): its
+# debugger (debugpy and pydevd, a third of a forked kernel's start), IPython's completer, inspector and
+# history store, psutil (the local addresses) and tornado's queues. Imported here once, not in each kernel.
+KERNEL_START = (
+    "ipykernel.debugger",
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.core.logger",
+    "IPython.core.oinspect",
+    "IPython.extensions.storemagic",
+    "IPython.utils.wildcard",
+    "faulthandler",
+    "psutil",
+    "resource",
+    "sqlite3",
+    "tornado.gen",
+    "tornado.locks",
+    "tornado.platform.asyncio",
+    "tornado.queues",
+)
+# Environment variables the preloaded modules set as they were imported (debugpy sets PYDEVD_USE_FRAME_EVAL):
+# a kernel gets the build's environment afresh, so each kernel sets them again, as its own imports would.
+_SET_BY_IMPORTS: dict[str, str] = {}
 
 
 def _preload(statements: list[str]) -> None:
-    """Import what the notebooks import; a failing import is left for the notebook to report."""
+    """Import what a kernel's start and the notebooks import; a failing import is left for the notebook."""
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel does
+    import importlib
     import importlib.util
 
     import ipykernel.kernelapp  # noqa: F401  (the kernel itself)
@@ -278,9 +304,14 @@ def _preload(statements: list[str]) -> None:
     global _LAUNCHER_FILE
     _LAUNCHER_FILE = importlib.util.find_spec("ipykernel_launcher").origin  # a kernel's sys.argv[0]
 
+    before = dict(os.environ)
+    for module in KERNEL_START:
+        with contextlib.suppress(Exception):  # a failed preload only means each kernel imports it itself
+            importlib.import_module(module)
     for statement in statements:
-        with contextlib.suppress(Exception):  # a failed preload only means that kernel imports it itself
+        with contextlib.suppress(Exception):
             exec(statement, {})
+    _SET_BY_IMPORTS.update({k: v for k, v in os.environ.items() if before.get(k) != v})
 
 
 def _run_kernel(request: dict, reply_fd: int, server: int) -> None:
@@ -298,6 +329,8 @@ def _run_kernel(request: dict, reply_fd: int, server: int) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
+        for name, value in _SET_BY_IMPORTS.items():
+            os.environ.setdefault(name, value)
         sys.argv = [_LAUNCHER_FILE, *request["arguments"]]
         from ipykernel.kernelapp import IPKernelApp
 
@@ -336,6 +369,9 @@ def serve(reply_fd: int, build: int) -> None:
             _preload(request["preload"])
             reply = {"status": "ready"}
         else:
+            # The preloaded objects go to the collector's permanent generation: a kernel's collections then
+            # skip them, instead of walking (and so copying, page by page) the whole inherited heap.
+            gc.freeze()
             try:
                 pid = os.fork()
             except OSError as exc:
