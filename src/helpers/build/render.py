@@ -79,10 +79,8 @@ TEMPLATE = """{%- extends 'index.html.j2' -%}
 """
 
 
-def _new_exporter(template: str = TEMPLATE):
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(
+def _new_exporter(template: str = TEMPLATE, exporter_class=None):
+    exporter = (exporter_class or _exporter_class())(
         template_name="lab",
         exclude_input_prompt=True,
         exclude_output_prompt=True,
@@ -98,6 +96,38 @@ def _new_exporter(template: str = TEMPLATE):
     exporter.raw_template = template  # "" keeps nbconvert's lab template as it is
     exporter.register_preprocessor(_tag_remover(), enabled=True)
     return exporter
+
+
+def _exporter_class():
+    """nbconvert's HTMLExporter, whose closing BeautifulSoup pass is made by markup.normalise where it can.
+
+    The page is the same to the byte (tests/unit/build/test_render.py, test_markup.py); the pass took
+    most of a page's render.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    from .markup import finish
+
+    class Exporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # HTMLExporter.from_notebook_node (nbconvert 7.17) up to its BeautifulSoup pass
+            info = nb.metadata.get("language_info", {})
+            lexer = info.get("pygments_lexer", info.get("name", None))
+            highlight_code = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources)
+            self.register_filter("highlight_code", highlight_code)
+            self.register_filter("filter_data_type", data_type)
+            page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            page, missing_alt = finish(page)
+            if missing_alt:
+                self.log.warning("Alternative text is missing on %s image(s).", missing_alt)
+            return page, resources
+
+    return Exporter
 
 
 def _tag_remover():
