@@ -41,6 +41,7 @@ EXTRA_CSS = "\n" + (TEMPLATES / "report_head.html").read_text(encoding="utf-8")
 
 
 _EXPORTERS: list = []
+_HIGHLIGHTED: dict = {}  # code cells coloured by Pygments, by source, lexer and options (see _exporter_class)
 _EXPORTER_LOCK = threading.Lock()  # an exporter is not thread-safe; rendering holds the GIL anyway
 
 
@@ -92,6 +93,7 @@ def _new_exporter(template: str = TEMPLATE, exporter_class=None):
         widget_renderer_url="",
         jupyter_widgets_base_url="",
         anchor_link_text="",
+        optimistic_validation=True,  # the notebook checked once after the preprocessors, not after each
     )
     exporter.raw_template = template  # "" keeps nbconvert's lab template as it is
     exporter.register_preprocessor(_tag_remover(), enabled=True)
@@ -111,12 +113,24 @@ def _exporter_class():
 
     from .markup import finish
 
+    class Highlight(Highlight2HTML):
+        """Each distinct code cell coloured once per process: a sweep's reports share their code."""
+
+        def __call__(self, source, language=None, metadata=None):
+            magics = metadata.get("magics_language") if metadata else None  # all the colouring reads of it
+            key = (self.pygments_lexer, repr(self.extra_formatter_options), source, language, magics)
+            if key not in _HIGHLIGHTED:
+                if len(_HIGHLIGHTED) > 5000:
+                    _HIGHLIGHTED.clear()
+                _HIGHLIGHTED[key] = super().__call__(source, language, metadata)
+            return _HIGHLIGHTED[key]
+
     class Exporter(HTMLExporter):
         def from_notebook_node(self, nb, resources=None, **kw):
             # HTMLExporter.from_notebook_node (nbconvert 7.17) up to its BeautifulSoup pass
             info = nb.metadata.get("language_info", {})
             lexer = info.get("pygments_lexer", info.get("name", None))
-            highlight_code = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            highlight_code = self.filters.get("highlight_code", Highlight(pygments_lexer=lexer, parent=self))
             resources = self._init_resources(resources)
             data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources)
             self.register_filter("highlight_code", highlight_code)
