@@ -116,7 +116,7 @@ def supported() -> bool:
 class ForkServer:
     """The preloaded parent process, started from the kernelspec's own Python."""
 
-    def __init__(self, kernel_argv: list[str], imports: list[str], cwd: Path):
+    def __init__(self, kernel_argv: list[str], imports: list[str] | None, cwd: Path):
         if LAUNCHER[0] not in kernel_argv or kernel_argv[kernel_argv.index("-m") + 1] != LAUNCHER[1]:
             raise RuntimeError(f"the kernelspec does not start ipykernel_launcher: {kernel_argv}")
         interpreter = kernel_argv[: kernel_argv.index("-m")]
@@ -131,8 +131,13 @@ class ForkServer:
         os.close(write_end)
         self.replies = os.fdopen(read_end, "r", encoding="utf-8")
         self.lock = threading.Lock()
-        self._send({"preload": list(dict.fromkeys(imports))})  # it imports while the caller does other work
         self.ready = False
+        if imports is not None:
+            self.preload(imports)
+
+    def preload(self, imports: list[str]) -> None:
+        """Send what to import before the first fork (it imports the kernel's own modules meanwhile)."""
+        self._send({"preload": list(dict.fromkeys(imports))})  # it imports while the caller does other work
 
     def wait_ready(self) -> None:
         """Wait for the preloading to finish; raise if the server did not start."""
@@ -293,9 +298,8 @@ KERNEL_START = (
 _SET_BY_IMPORTS: dict[str, str] = {}
 
 
-def _preload(statements: list[str]) -> None:
-    """Import what a kernel's start and the notebooks import; a failing import is left for the notebook."""
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel does
+def _preload_kernel() -> None:
+    """Import what every kernel imports as it starts: done as the server starts, before it knows the notebooks."""
     import importlib
     import importlib.util
 
@@ -303,15 +307,16 @@ def _preload(statements: list[str]) -> None:
 
     global _LAUNCHER_FILE
     _LAUNCHER_FILE = importlib.util.find_spec("ipykernel_launcher").origin  # a kernel's sys.argv[0]
-
-    before = dict(os.environ)
     for module in KERNEL_START:
         with contextlib.suppress(Exception):  # a failed preload only means each kernel imports it itself
             importlib.import_module(module)
+
+
+def _preload(statements: list[str]) -> None:
+    """Import what the notebooks import; a failing import is left for the notebook to report."""
     for statement in statements:
         with contextlib.suppress(Exception):
             exec(statement, {})
-    _SET_BY_IMPORTS.update({k: v for k, v in os.environ.items() if before.get(k) != v})
 
 
 def _run_kernel(request: dict, reply_fd: int, server: int) -> None:
@@ -363,10 +368,14 @@ def serve(reply_fd: int, build: int) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
     server = os.getpid()
     replies = os.fdopen(reply_fd, "w", encoding="utf-8")
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel does
+    before = dict(os.environ)
+    _preload_kernel()  # while the build works out what the notebooks import
     for line in sys.stdin:
         request = json.loads(line)
         if "preload" in request:
             _preload(request["preload"])
+            _SET_BY_IMPORTS.update({k: v for k, v in os.environ.items() if before.get(k) != v})
             reply = {"status": "ready"}
         else:
             # The preloaded objects go to the collector's permanent generation: a kernel's collections then

@@ -20,7 +20,7 @@ from pathlib import Path
 from ..core import paths
 from ..core.errors import DataError
 from .config import Job, expand_needs, load_config, select
-from .job import KERNEL, KERNEL_ARGS, JobRunner, Outcome, expand_reports
+from .job import KERNEL, KERNEL_ARGS, JobRunner, Outcome, expand_reports, import_nbformat
 from .lock import BuildLock, Busy
 from .plan import Planner, overridden_defaults, run_order
 from .provenance import git_commit, package_versions, refresh_processed
@@ -258,9 +258,9 @@ class Builder(Planner, JobRunner, Reporter):
             return None
         from jupyter_client.kernelspec import KernelSpecManager
 
-        imports = forked_kernels.preload_statements([job.notebook for job in stale])
-        try:
-            server = forked_kernels.ForkServer(KernelSpecManager().get_kernel_spec(KERNEL).argv, imports, paths.ROOT)
+        try:  # started first: it imports the kernel's own modules while the notebooks' imports are read
+            server = forked_kernels.ForkServer(KernelSpecManager().get_kernel_spec(KERNEL).argv, None, paths.ROOT)
+            server.preload(forked_kernels.preload_statements([job.notebook for job in stale]))
         except Exception as exc:  # noqa: BLE001  (the usual kernels still work)
             print(f"Kernels start one by one: the fork server did not start ({exc}).", file=sys.stderr)
             return None
@@ -269,7 +269,7 @@ class Builder(Planner, JobRunner, Reporter):
 
     @staticmethod
     def warm_up() -> None:
-        import nbformat  # noqa: F401
+        import_nbformat()
         import papermill  # noqa: F401
 
         from .render import warm_up
