@@ -17,6 +17,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers.build import kernels as forked_kernels
 from helpers.build import main
+from helpers.build.preload import notebook_imports
 from helpers.core import paths
 
 pytestmark = pytest.mark.skipif(
@@ -204,7 +205,7 @@ def test_notebook_imports_are_the_top_level_import_statements(tmp_path: Path) ->
         ]
     )
     nbformat.write(nb, tmp_path / "n.ipynb")
-    assert forked_kernels.notebook_imports(tmp_path / "n.ipynb") == ["import os", "from pathlib import Path, PurePath"]
+    assert notebook_imports(tmp_path / "n.ipynb") == ["import os", "from pathlib import Path, PurePath"]
 
 
 def test_a_process_whose_parent_already_died_exits_instead_of_running_on(tmp_path: Path) -> None:

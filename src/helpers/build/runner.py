@@ -251,8 +251,9 @@ class Builder(Planner, JobRunner, Reporter):
         return results
 
     def start_fork_server(self, stale: list[Job]):
-        """Preload the stale notebooks' imports once, to fork every kernel from (see forked_kernels)."""
+        """Preload the stale notebooks' imports once, to fork every kernel from (see kernels.py, preload.py)."""
         from . import kernels as forked_kernels
+        from .preload import preload_statements
 
         if not self.fork_kernels or not forked_kernels.supported():
             return None
@@ -260,7 +261,7 @@ class Builder(Planner, JobRunner, Reporter):
 
         try:  # started first: it imports the kernel's own modules while the notebooks' imports are read
             server = forked_kernels.ForkServer(KernelSpecManager().get_kernel_spec(KERNEL).argv, None, paths.ROOT)
-            server.preload(forked_kernels.preload_statements([job.notebook for job in stale]))
+            server.preload(preload_statements([job.notebook for job in stale]))
         except Exception as exc:  # noqa: BLE001  (the usual kernels still work)
             print(f"Kernels start one by one: the fork server did not start ({exc}).", file=sys.stderr)
             return None
