@@ -97,6 +97,7 @@ class _Scan:
         self.in_notebook = 0  # open elements with class jp-Notebook
         self.preserve = 0  # open <pre> and <textarea>: their blank text is kept
         self.missing_alt = 0
+        self.tags: dict[tuple[str, bool], tuple[str, bool, bool]] = {}  # each distinct start tag, written once
 
     def run(self) -> tuple[str, int]:
         page, pos, end = self.page, 0, len(self.page)
@@ -151,14 +152,11 @@ class _Scan:
         if name in _ELSEWHERE or (self.stack and self.stack[-1][0] in _TEXT_ONLY):
             raise _Unsure
         self.flush()
-        attrs = self.attributes(name, found.group("attrs"))
-        notebook = NOTEBOOK in attrs.get("class", "").split(" ")
-        if name == "img" and "alt" not in attrs:
-            attrs["alt"] = MISSING_ALT
-            self.missing_alt += 1
-        if name == "div" and self.in_notebook and set(FOCUSABLE) & set(attrs.get("class", "").split(" ")):
-            attrs["tabindex"] = "0"
-        tag = "<" + name + "".join(f" {k}={_quote(_escape(v))}" for k, v in sorted(attrs.items()))
+        key = (found.group(0), self.in_notebook > 0)  # a page repeats its tags: Pygments' <span>s above all
+        if key not in self.tags:
+            self.tags[key] = self.tag(name, found.group("attrs"))
+        tag, notebook, missing_alt = self.tags[key]
+        self.missing_alt += missing_alt
         if name in _VOID:
             self.out.append(tag + "/>")
             return found.end()
@@ -172,6 +170,18 @@ class _Scan:
         if name not in _RAW_TEXT:
             return found.end()
         return self.raw_text(name, found.end())
+
+    def tag(self, name: str, source: str) -> tuple[str, bool, bool]:
+        """A start tag as written back (less its closing `>`), whether it is a notebook, whether it lacked alt."""
+        attrs = self.attributes(name, source)
+        classes = attrs.get("class", "").split(" ")
+        missing_alt = name == "img" and "alt" not in attrs
+        if missing_alt:
+            attrs["alt"] = MISSING_ALT
+        if name == "div" and self.in_notebook and set(FOCUSABLE) & set(classes):
+            attrs["tabindex"] = "0"
+        text = "<" + name + "".join(f" {k}={_quote(_escape(v))}" for k, v in sorted(attrs.items()))
+        return text, NOTEBOOK in classes, missing_alt
 
     def raw_text(self, name: str, pos: int) -> int:
         """A <script> or <style>: its text is everything up to its end tag, as written."""
