@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import re
 import string
 import threading
@@ -141,7 +142,29 @@ def _exporter_class():
                 self.log.warning("Alternative text is missing on %s image(s).", missing_alt)
             return page, resources
 
+    Exporter.Highlight = Highlight
     return Exporter
+
+
+def colour_ahead(notebooks: list[Path]) -> None:
+    """Colour the notebooks' code cells now, into the cache their pages will read (see _exporter_class).
+
+    The build runs this beside the fork server's start, when the build process has nothing else
+    to do: most of a page's render is Pygments colouring the (hidden) code, and the code is the
+    notebook's own, papermill's injected cell aside (the page drops that one).
+    """
+    exporter = _exporter()
+    for path in dict.fromkeys(notebooks):
+        try:
+            nb = json.loads(Path(path).read_text(encoding="utf-8"))
+            info = nb.get("metadata", {}).get("language_info", {})
+            highlight = exporter.Highlight(pygments_lexer=info.get("pygments_lexer", info.get("name")), parent=exporter)
+            for cell in nb["cells"]:
+                if cell.get("cell_type") == "code":
+                    source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+                    highlight(source, metadata=cell.get("metadata"))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue  # the page colours it when it renders
 
 
 def _tag_remover():

@@ -230,8 +230,13 @@ class Builder(Planner, JobRunner, Reporter):
         timings = self.read_timings()
         ordered = run_order(stale, jobs, timings)
         server = None if self.cluster else self.start_fork_server(stale)
+        colouring = None
         if not self.cluster:
+            from .render import colour_ahead
+
             self.warm_up()  # the main thread's own imports and templates, while the server preloads
+            colouring = threading.Thread(target=colour_ahead, args=([j.notebook for j in stale],), daemon=True)
+            colouring.start()  # the pages' code, coloured while the server preloads and the first jobs run
         if server:
             try:
                 server.wait_ready()
@@ -243,6 +248,8 @@ class Builder(Planner, JobRunner, Reporter):
                 list(pool.map(lambda job: self.work(job, jobs, results, done, bar), ordered))
         finally:
             bar.close()
+            if colouring:
+                colouring.join()
             if server:
                 server.close()
                 self.manager_class = None
