@@ -80,3 +80,19 @@ def test_the_committed_notebooks_render_as_nbconvert_renders_them_without_beauti
         nb = nbformat.read(path, as_version=4)
         assert render._new_exporter().from_notebook_node(nb)[0] == stock_page(nb), path.name
     assert len(scans) == len(stored) and None not in scans  # every page took the fast path
+
+
+def test_colouring_ahead_colours_every_code_cell_a_page_shows() -> None:
+    """The build colours the notebooks' code while the kernels start; rendering then colours nothing more."""
+    import nbformat
+
+    from helpers.core import paths
+
+    stored = sorted(paths.NOTEBOOKS.glob("0*.ipynb"))
+    render._HIGHLIGHTED.clear()
+    render.colour_ahead(stored)
+    coloured = dict(render._HIGHLIGHTED)
+    assert len(coloured) > 50
+    for path in stored:
+        render.render_html(nbformat.read(path, as_version=4), "T", PROVENANCE, {})
+    assert coloured == render._HIGHLIGHTED  # no cell coloured again, none added
