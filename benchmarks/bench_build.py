@@ -21,7 +21,7 @@ from pathlib import Path
 
 from helpers.build import KERNEL, KERNEL_ARGS, expand_reports
 from helpers.build.config import load_config
-from helpers.build.kernels import notebook_imports
+from helpers.build.preload import notebook_imports
 from helpers.core import paths
 
 BIN = Path(sys.executable).parent

@@ -35,7 +35,6 @@ def test_writes_every_table(out):
         "quotes.csv",
         "risks.csv",
         "results.csv",
-        "cooccurrence_heatmap.svg",
         "cooccurrence_heatmap.png",
         "codebook.qdc",
         "interview_coding.qdpx",

@@ -108,7 +108,6 @@ def test_shipped_set_writes_every_output(shipped):
         "coverage_differences.csv",
         "findings_on_frame.csv",
         "frame_with_findings.csv",
-        "coverage_heatmap.svg",
         "coverage_heatmap.png",
         "coverage_heatmap.csv",
         "codebook.qdc",

@@ -49,7 +49,7 @@ def test_two_weighted_waves_give_each_share_and_its_design_based_change(tmp_path
         "change (second wave minus first)",
         PAIRED_STATISTIC,
     }
-    assert (out / "wave_shares.svg").exists() and (out / "comparison.csv").exists()
+    assert (out / "wave_shares.png").exists() and (out / "comparison.csv").exists()
     executed = nbformat.read(out / "executed.ipynb", as_version=4)
     text = "".join(str(o.get("data", {})) for c in executed.cells if c.cell_type == "code" for o in c.outputs)
     assert f"{paired_overlap(first, second)} councils answered both waves" in text

@@ -62,7 +62,7 @@ def test_a_weighted_wave_writes_weights_a_nonresponse_table_and_names_the_weight
     results = pd.read_csv(out / "results.csv", keep_default_na=False)
     weighted = results[results["statistic"] == "proportion (weighted)"]
     assert set(weighted["method"]) == {"95% logit interval, raked to type and region"}
-    assert (out / "response_rates.svg").exists() and (out / "response_rates.csv").exists()
+    assert (out / "response_rates.png").exists() and (out / "response_rates.csv").exists()
 
 
 @needs_r
@@ -138,4 +138,4 @@ def test_a_weighted_tick_all_question_gives_each_options_weighted_share_of_those
     weighted = results[results["statistic"] == "proportion (weighted)"].set_index("option")
     expected = weighted_shares(load_survey(wave), "c", 0.95, "wilson").set_index("option")
     assert weighted["estimate"].astype(float).to_dict() == pytest.approx(expected["share"].to_dict())
-    assert (out / "weights.csv").exists() and (out / "response_rates.svg").exists()
+    assert (out / "weights.csv").exists() and (out / "response_rates.png").exists()

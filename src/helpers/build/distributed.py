@@ -145,9 +145,9 @@ class Cluster:
                 )
 
     def start_kernel_parents(self, stale: list[Job]) -> None:
-        from . import kernels
+        from .preload import preload_statements
 
-        imports = kernels.preload_statements([job.notebook for job in stale])
+        imports = preload_statements([job.notebook for job in stale])
         self.client.register_plugin(KernelParent(imports), name=PLUGIN)
 
     def slots(self) -> int:

@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import shutil
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,6 +196,25 @@ def timed_out(notebook_out: Path, job: Job) -> str:
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
     return f"{where} ran past its timeout of {job.timeout} s (the job's `timeout` in reports.yaml); it was run once"
+
+
+def import_nbformat() -> None:
+    """Import nbformat (papermill's and nbconvert's) without jsonschema's IRI format checker.
+
+    jsonschema registers an "iri" checker whenever rfc3987_syntax is installed (JupyterLab's extras
+    bring it), and that module compiles a Lark grammar as it is imported: 1.2-1.5 s of CPU, more than
+    half of the build's own start. Nothing in the build checks IRIs (nbformat validates with
+    fastjsonschema, and its schemas have no "format": "iri"), so the checker is left out; the module
+    stays importable for anything that wants it afterwards.
+    """
+    blocked = "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules
+    if blocked:  # jsonschema's `from rfc3987_syntax import ...` then fails, and it goes without the checker
+        sys.modules["rfc3987_syntax"] = None
+    try:
+        import nbformat  # noqa: F401
+    finally:
+        if blocked and sys.modules.get("rfc3987_syntax", False) is None:
+            del sys.modules["rfc3987_syntax"]
 
 
 def expand_reports(parameters: dict, reports: Path) -> dict:

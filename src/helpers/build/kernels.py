@@ -1,8 +1,9 @@
 """Kernels forked from one preloaded parent, so each job skips Python's start and the heavy imports.
 
 A build starts one fork server: a process of the kernel's own Python that imports the
-third-party modules the stale jobs' notebooks use (see `preload_statements`), then forks a fresh
-IPython kernel for each job, in the job's working folder, with the environment the kernel
+third-party modules the stale jobs' notebooks use (see `preload.py`) and those a kernel
+imports as it starts (`KERNEL_START`), freezes them out of the garbage collector's reach, then forks
+a fresh IPython kernel for each job, in the job's working folder, with the environment the kernel
 manager gives it. Each kernel is still its own process with an empty namespace and imports the
 project's modules itself. Reports are byte-identical to those of freshly started kernels, and a
 killed build leaves no kernel behind (tests/test_forked_kernels.py). Linux only (it needs
@@ -13,8 +14,8 @@ Run as `python -m helpers.build.kernels REPLY_FD` by `ForkServer` only.
 
 from __future__ import annotations
 
-import ast
 import contextlib
+import gc
 import json
 import os
 import select
@@ -22,87 +23,12 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
+from .preload import PROJECT
+
 LAUNCHER = ["-m", "ipykernel_launcher"]
-
-
-def notebook_imports(notebook: Path) -> list[str]:
-    """The top-level import statements of a notebook's code cells (parsed: multi-line ones count)."""
-    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
-    statements = []
-    for cell in nb["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:  # IPython magics: the kernel reports those itself
-            continue
-        statements += [ast.unparse(node) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
-    return statements
-
-
-PACKAGE_DIR = Path(__file__).resolve().parents[1]  # src/helpers
-PROJECT = PACKAGE_DIR.name  # this package ("helpers"): its modules are left for each kernel to import
-
-
-def _project_modules(node: ast.Import | ast.ImportFrom, package: str) -> list[str] | None:
-    """The project modules an import statement in `package` may load, or None if it is not the project's."""
-    if isinstance(node, ast.ImportFrom):
-        if node.level:  # relative: `from . import x`, `from .x import y`
-            base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-            module = f"{base}.{node.module}" if node.module else base
-        elif node.module.split(".")[0] == PROJECT:
-            module = node.module
-        else:
-            return None
-        return [module, *(f"{module}.{alias.name}" for alias in node.names)]  # `from pkg import module` too
-    names = [alias.name for alias in node.names if alias.name.split(".")[0] == PROJECT]
-    return names or None
-
-
-def _module_file(name: str) -> Path | None:
-    parts = name.split(".")[1:]
-    candidates = [PACKAGE_DIR.joinpath(*parts, "__init__.py")]
-    if parts:
-        candidates.insert(0, PACKAGE_DIR.joinpath(*parts).with_suffix(".py"))
-    return next((c for c in candidates if c.is_file()), None)
-
-
-def preload_statements(notebooks: list[Path]) -> list[str]:
-    """What the fork server imports: the third-party imports of the notebooks and of the project
-    modules they reach (lazy ones inside functions too), never the project's own modules.
-
-    The project's modules stay out because importing one can change shared state (helpers.present.charts
-    picks matplotlib's backend): each kernel imports them itself, as a fresh kernel would, and
-    quickly, since what they import is already loaded.
-    """
-    statements: list[str] = []
-    queue: list[str] = []
-    for notebook in notebooks:
-        for statement in notebook_imports(notebook):
-            node = ast.parse(statement).body[0]
-            project = _project_modules(node, PROJECT)
-            if project is None:
-                statements.append(statement)
-            else:
-                queue += project
-    seen: set[str] = set()
-    while queue:
-        name = queue.pop()
-        if name in seen or (path := _module_file(name)) is None:
-            continue
-        seen.add(name)
-        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, (ast.Import, ast.ImportFrom)) and getattr(node, "module", "") != "__future__":
-                project = _project_modules(node, package)
-                if project is None:
-                    statements.append(ast.unparse(node))
-                else:
-                    queue += project
-    return sorted(set(statements), key=statements.index)
 
 
 def supported() -> bool:
@@ -114,7 +40,7 @@ def supported() -> bool:
 class ForkServer:
     """The preloaded parent process, started from the kernelspec's own Python."""
 
-    def __init__(self, kernel_argv: list[str], imports: list[str], cwd: Path):
+    def __init__(self, kernel_argv: list[str], imports: list[str] | None, cwd: Path):
         if LAUNCHER[0] not in kernel_argv or kernel_argv[kernel_argv.index("-m") + 1] != LAUNCHER[1]:
             raise RuntimeError(f"the kernelspec does not start ipykernel_launcher: {kernel_argv}")
         interpreter = kernel_argv[: kernel_argv.index("-m")]
@@ -129,8 +55,13 @@ class ForkServer:
         os.close(write_end)
         self.replies = os.fdopen(read_end, "r", encoding="utf-8")
         self.lock = threading.Lock()
-        self._send({"preload": list(dict.fromkeys(imports))})  # it imports while the caller does other work
         self.ready = False
+        if imports is not None:
+            self.preload(imports)
+
+    def preload(self, imports: list[str]) -> None:
+        """Send what to import before the first fork (it imports the kernel's own modules meanwhile)."""
+        self._send({"preload": list(dict.fromkeys(imports))})  # it imports while the caller does other work
 
     def wait_ready(self) -> None:
         """Wait for the preloading to finish; raise if the server did not start."""
@@ -226,6 +157,9 @@ def kernel_manager_class(server: ForkServer):
 
     from jupyter_client import AsyncKernelManager
     from jupyter_client.provisioning import LocalProvisioner
+    from traitlets import default
+
+    ReadyClient = _ready_client()
 
     class ForkedProvisioner(LocalProvisioner):
         async def launch_kernel(self, cmd: list[str], **kwargs) -> dict:
@@ -245,7 +179,50 @@ def kernel_manager_class(server: ForkServer):
                 )
             return await super()._async_pre_start_kernel(**kw)
 
+        @default("client_factory")
+        def _client_factory_default(self):
+            return ReadyClient
+
+        async def _async_wait(self, pollinterval: float = 0.1) -> None:  # noqa: ARG002
+            await super()._async_wait(pollinterval=0.01)  # a kernel that has shut down is seen at once, not 0.1 s on
+
     return ForkedKernelManager
+
+
+def _ready_client():
+    """jupyter_client's AsyncKernelClient, ready as soon as the kernel has answered on both channels.
+
+    Its own wait_for_ready then drains IOPub until 0.2 s pass without a message: 0.2 s of every job
+    spent waiting. What comes later is the kernel's status for kernel_info, which nbclient ignores
+    (it reads only messages whose parent is the cell it runs).
+    """
+    from queue import Empty
+
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class ReadyClient(AsyncKernelClient):
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while True:  # jupyter_client 8's loop: kernel_info until a reply, then one IOPub message
+                self.kernel_info()
+                try:
+                    reply = await self.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    reply = None
+                if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                    try:
+                        await self.iopub_channel.get_msg(timeout=0.2)  # IOPub is connected
+                    except Empty:
+                        pass
+                    else:
+                        self._handle_kernel_info_reply(reply)
+                        return
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+    return ReadyClient
 
 
 # ---- the fork server's side -----------------------------------------------------------------------
@@ -266,20 +243,49 @@ def _die_with_parent(parent: int) -> None:
 
 
 _LAUNCHER_FILE = ""
+# What a kernel imports as it starts, beyond ipykernel.kernelapp (seen in ipykernel 7's sys.modules): its
+# debugger (debugpy and pydevd, a third of a forked kernel's start), IPython's completer, inspector and
+# history store, psutil (the local addresses) and tornado's queues. Imported here once, not in each kernel.
+KERNEL_START = (
+    "ipykernel.debugger",
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.core.logger",
+    "IPython.core.oinspect",
+    "IPython.extensions.storemagic",
+    "IPython.utils.wildcard",
+    "faulthandler",
+    "psutil",
+    "resource",
+    "sqlite3",
+    "tornado.gen",
+    "tornado.locks",
+    "tornado.platform.asyncio",
+    "tornado.queues",
+)
+# Environment variables the preloaded modules set as they were imported (debugpy sets PYDEVD_USE_FRAME_EVAL):
+# a kernel gets the build's environment afresh, so each kernel sets them again, as its own imports would.
+_SET_BY_IMPORTS: dict[str, str] = {}
 
 
-def _preload(statements: list[str]) -> None:
-    """Import what the notebooks import; a failing import is left for the notebook to report."""
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel does
+def _preload_kernel() -> None:
+    """Import what every kernel imports as it starts: done as the server starts, before it knows the notebooks."""
+    import importlib
     import importlib.util
 
     import ipykernel.kernelapp  # noqa: F401  (the kernel itself)
 
     global _LAUNCHER_FILE
     _LAUNCHER_FILE = importlib.util.find_spec("ipykernel_launcher").origin  # a kernel's sys.argv[0]
+    for module in KERNEL_START:
+        with contextlib.suppress(Exception):  # a failed preload only means each kernel imports it itself
+            importlib.import_module(module)
 
+
+def _preload(statements: list[str]) -> None:
+    """Import what the notebooks import; a failing import is left for the notebook to report."""
     for statement in statements:
-        with contextlib.suppress(Exception):  # a failed preload only means that kernel imports it itself
+        with contextlib.suppress(Exception):
             exec(statement, {})
 
 
@@ -298,6 +304,8 @@ def _run_kernel(request: dict, reply_fd: int, server: int) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
+        for name, value in _SET_BY_IMPORTS.items():
+            os.environ.setdefault(name, value)
         sys.argv = [_LAUNCHER_FILE, *request["arguments"]]
         from ipykernel.kernelapp import IPKernelApp
 
@@ -330,12 +338,19 @@ def serve(reply_fd: int, build: int) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
     server = os.getpid()
     replies = os.fdopen(reply_fd, "w", encoding="utf-8")
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel does
+    before = dict(os.environ)
+    _preload_kernel()  # while the build works out what the notebooks import
     for line in sys.stdin:
         request = json.loads(line)
         if "preload" in request:
             _preload(request["preload"])
+            _SET_BY_IMPORTS.update({k: v for k, v in os.environ.items() if before.get(k) != v})
             reply = {"status": "ready"}
         else:
+            # The preloaded objects go to the collector's permanent generation: a kernel's collections then
+            # skip them, instead of walking (and so copying, page by page) the whole inherited heap.
+            gc.freeze()
             try:
                 pid = os.fork()
             except OSError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import json
 from pathlib import Path
 
@@ -65,24 +66,36 @@ class Planner:
 def run_order(stale: list[Job], jobs: list[Job], timings: dict[str, float]) -> list[Job]:
     """The order to start the stale jobs in, so the cores stay busy to the end.
 
-    Jobs that need others go last, so a worker never waits on a job that has not started. The
-    rest go by their longest chain to the end of the build (their own time plus that of the
-    jobs that read them, as in list scheduling): a job that a long reader waits for starts
-    before one that nothing reads, which can then run beside that reader at the end. A job's
-    time is its last build's; a job never timed (a first build) is guessed from its code cells,
-    about a second each.
+    List scheduling: of the jobs whose stale needs have all started, the one with the longest chain
+    to the end of the build (its own time plus that of the jobs that read it) starts next. A job
+    comes after what it needs, so a worker never waits on a job that has not started; and a reader
+    starts as soon as what it reads has, ahead of shorter jobs that nothing reads, which then run
+    beside it at the end instead of leaving a core idle there. A job's time is its last build's; a
+    job never timed (a first build) is guessed from its code cells, about a second each.
     """
     estimate = {j.name: timings.get(j.name) or float(code_cells(j.notebook)) for j in stale}
     names = set(estimate)
+    needs = {j.name: {d.name for d in expand_needs(j, jobs) if d.name in names} for j in stale}
     readers: dict[str, list[Job]] = {}
     for job in stale:
-        for dep in expand_needs(job, jobs):
-            if dep.name in names:
-                readers.setdefault(dep.name, []).append(job)
+        for dep in needs[job.name]:
+            readers.setdefault(dep, []).append(job)
     chain: dict[str, float] = {}
     for job in reversed(_dependencies_first(stale, jobs, names)):  # each reader before what it reads
         chain[job.name] = estimate[job.name] + max((chain[r.name] for r in readers.get(job.name, [])), default=0.0)
-    return sorted(stale, key=lambda j: (bool(expand_needs(j, jobs)), -chain[j.name], j.name))
+    waiting = {name: len(deps) for name, deps in needs.items()}
+    ready = [(-chain[j.name], j.name, j) for j in stale if not needs[j.name]]
+    heapq.heapify(ready)
+    order: list[Job] = []
+    while ready:
+        job = heapq.heappop(ready)[2]
+        order.append(job)
+        for reader in readers.get(job.name, []):
+            waiting[reader.name] -= 1
+            if not waiting[reader.name]:
+                heapq.heappush(ready, (-chain[reader.name], reader.name, reader))
+    placed = {j.name for j in order}
+    return order + [j for j in stale if j.name not in placed]  # jobs in a cycle (load_config refuses those)
 
 
 def _dependencies_first(stale: list[Job], jobs: list[Job], names: set[str]) -> list[Job]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import re
 import string
 import threading
@@ -41,6 +42,7 @@ EXTRA_CSS = "\n" + (TEMPLATES / "report_head.html").read_text(encoding="utf-8")
 
 
 _EXPORTERS: list = []
+_HIGHLIGHTED: dict = {}  # code cells coloured by Pygments, by source, lexer and options (see _exporter_class)
 _EXPORTER_LOCK = threading.Lock()  # an exporter is not thread-safe; rendering holds the GIL anyway
 
 
@@ -79,10 +81,8 @@ TEMPLATE = """{%- extends 'index.html.j2' -%}
 """
 
 
-def _new_exporter(template: str = TEMPLATE):
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(
+def _new_exporter(template: str = TEMPLATE, exporter_class=None):
+    exporter = (exporter_class or _exporter_class())(
         template_name="lab",
         exclude_input_prompt=True,
         exclude_output_prompt=True,
@@ -94,10 +94,77 @@ def _new_exporter(template: str = TEMPLATE):
         widget_renderer_url="",
         jupyter_widgets_base_url="",
         anchor_link_text="",
+        optimistic_validation=True,  # the notebook checked once after the preprocessors, not after each
     )
     exporter.raw_template = template  # "" keeps nbconvert's lab template as it is
     exporter.register_preprocessor(_tag_remover(), enabled=True)
     return exporter
+
+
+def _exporter_class():
+    """nbconvert's HTMLExporter, whose closing BeautifulSoup pass is made by markup.normalise where it can.
+
+    The page is the same to the byte (tests/unit/build/test_render.py, test_markup.py); the pass took
+    most of a page's render.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    from .markup import finish
+
+    class Highlight(Highlight2HTML):
+        """Each distinct code cell coloured once per process: a sweep's reports share their code."""
+
+        def __call__(self, source, language=None, metadata=None):
+            magics = metadata.get("magics_language") if metadata else None  # all the colouring reads of it
+            key = (self.pygments_lexer, repr(self.extra_formatter_options), source, language, magics)
+            if key not in _HIGHLIGHTED:
+                if len(_HIGHLIGHTED) > 5000:
+                    _HIGHLIGHTED.clear()
+                _HIGHLIGHTED[key] = super().__call__(source, language, metadata)
+            return _HIGHLIGHTED[key]
+
+    class Exporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # HTMLExporter.from_notebook_node (nbconvert 7.17) up to its BeautifulSoup pass
+            info = nb.metadata.get("language_info", {})
+            lexer = info.get("pygments_lexer", info.get("name", None))
+            highlight_code = self.filters.get("highlight_code", Highlight(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources)
+            self.register_filter("highlight_code", highlight_code)
+            self.register_filter("filter_data_type", data_type)
+            page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            page, missing_alt = finish(page)
+            if missing_alt:
+                self.log.warning("Alternative text is missing on %s image(s).", missing_alt)
+            return page, resources
+
+    Exporter.Highlight = Highlight
+    return Exporter
+
+
+def colour_ahead(notebooks: list[Path]) -> None:
+    """Colour the notebooks' code cells now, into the cache their pages will read (see _exporter_class).
+
+    The build runs this beside the fork server's start, when the build process has nothing else
+    to do: most of a page's render is Pygments colouring the (hidden) code, and the code is the
+    notebook's own, papermill's injected cell aside (the page drops that one).
+    """
+    exporter = _exporter()
+    for path in dict.fromkeys(notebooks):
+        try:
+            nb = json.loads(Path(path).read_text(encoding="utf-8"))
+            info = nb.get("metadata", {}).get("language_info", {})
+            highlight = exporter.Highlight(pygments_lexer=info.get("pygments_lexer", info.get("name")), parent=exporter)
+            for cell in nb["cells"]:
+                if cell.get("cell_type") == "code":
+                    source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+                    highlight(source, metadata=cell.get("metadata"))
+        except Exception:  # noqa: BLE001  (only a head start: a page colours what is missing as it renders)
+            continue
 
 
 def _tag_remover():

@@ -20,7 +20,7 @@ from pathlib import Path
 from ..core import paths
 from ..core.errors import DataError
 from .config import Job, expand_needs, select
-from .job import KERNEL, KERNEL_ARGS, JobRunner, Outcome, expand_reports
+from .job import KERNEL, KERNEL_ARGS, JobRunner, Outcome, expand_reports, import_nbformat
 from .lock import BuildLock, Busy
 from .plan import Planner, overridden_defaults, run_order
 from .provenance import git_commit, package_versions, refresh_processed
@@ -233,8 +233,13 @@ class Builder(Planner, JobRunner, Reporter):
         timings = self.read_timings()
         ordered = run_order(stale, jobs, timings)
         server = None if self.cluster else self.start_fork_server(stale)
+        colouring = None
         if not self.cluster:
+            from .render import colour_ahead
+
             self.warm_up()  # the main thread's own imports and templates, while the server preloads
+            colouring = threading.Thread(target=colour_ahead, args=([j.notebook for j in stale],), daemon=True)
+            colouring.start()  # the pages' code, coloured while the server preloads and the first jobs run
         if server:
             try:
                 server.wait_ready()
@@ -246,6 +251,8 @@ class Builder(Planner, JobRunner, Reporter):
                 list(pool.map(lambda job: self.work(job, jobs, results, done, bar), ordered))
         finally:
             bar.close()
+            if colouring:
+                colouring.join()
             if server:
                 server.close()
                 self.manager_class = None
@@ -254,16 +261,17 @@ class Builder(Planner, JobRunner, Reporter):
         return results
 
     def start_fork_server(self, stale: list[Job]):
-        """Preload the stale notebooks' imports once, to fork every kernel from (see forked_kernels)."""
+        """Preload the stale notebooks' imports once, to fork every kernel from (see kernels.py, preload.py)."""
         from . import kernels as forked_kernels
+        from .preload import preload_statements
 
         if not self.fork_kernels or not forked_kernels.supported():
             return None
         from jupyter_client.kernelspec import KernelSpecManager
 
-        imports = forked_kernels.preload_statements([job.notebook for job in stale])
-        try:
-            server = forked_kernels.ForkServer(KernelSpecManager().get_kernel_spec(KERNEL).argv, imports, paths.ROOT)
+        try:  # started first: it imports the kernel's own modules while the notebooks' imports are read
+            server = forked_kernels.ForkServer(KernelSpecManager().get_kernel_spec(KERNEL).argv, None, paths.ROOT)
+            server.preload(preload_statements([job.notebook for job in stale]))
         except Exception as exc:  # noqa: BLE001  (the usual kernels still work)
             print(f"Kernels start one by one: the fork server did not start ({exc}).", file=sys.stderr)
             return None
@@ -272,7 +280,7 @@ class Builder(Planner, JobRunner, Reporter):
 
     @staticmethod
     def warm_up() -> None:
-        import nbformat  # noqa: F401
+        import_nbformat()
         import papermill  # noqa: F401
 
         from .render import warm_up

@@ -1,8 +1,9 @@
 """Charts: one accessible palette, byte-identical files, alt text and data beside each.
 
-`save_chart` writes a figure as SVG and PNG (no dates, fixed SVG ids), its data as CSV, and
-returns the HTML a notebook displays: the image with alt text stating the chart's message, a
-caption, and the data table one click away.
+`save_chart` writes a figure as PNG (no software version in it, so the bytes hold across matplotlib
+upgrades), its data as CSV, and returns the HTML a notebook displays: the same PNG with alt text
+stating the chart's message, a caption, and the data table one click away. One image format only:
+the page embeds the PNG, and drawing an SVG as well took as long again for nothing a page showed.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def configure() -> None:
     """Make matplotlib's output deterministic and readable; call once per notebook."""
     plt.rcParams.update(
         {
+            # save_chart writes PNG only; an SVG a notebook saves itself is still byte-identical run to run.
             "svg.hashsalt": SVG_SALT,
             "svg.fonttype": "path",
             "figure.dpi": 100,
@@ -92,15 +94,9 @@ def text_colour(fill: str) -> str:
 
 
 def save_chart(fig, output_dir: Path, name: str, alt: str, caption: str, data: pd.DataFrame) -> HTML:
-    """Write `name`.svg, `name`.png and `name`.csv to output_dir; return the figure's HTML."""
+    """Write `name`.png and `name`.csv to output_dir; return the figure's HTML (the same PNG embedded)."""
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
-    fig.savefig(
-        output_dir / f"{name}.svg",
-        format="svg",
-        bbox_inches="tight",
-        metadata={"Date": None, "Title": caption, "Description": alt},
-    )
     buffer = io.BytesIO()
     fig.savefig(
         buffer, format="png", bbox_inches="tight", metadata={"Software": None, "Title": caption, "Description": alt}

@@ -94,3 +94,25 @@ def test_a_job_nothing_reads_starts_after_those_a_reader_waits_for(tmp_path: Pat
     timings = {"alone": 10.0, "read": 5.0, "reader": 8.0}
     assert [j.name for j in run_order(jobs, jobs, timings)] == ["read", "alone", "reader"]
     assert [j.name for j in run_order(jobs, jobs, {**timings, "alone": 20.0})] == ["alone", "read", "reader"]
+
+
+def test_a_reader_starts_once_what_it_reads_has_started_ahead_of_shorter_jobs_nothing_reads(tmp_path: Path) -> None:
+    """List scheduling: never before what it needs (a worker would wait on a job not started), never needlessly last."""
+    from helpers.build.plan import run_order
+
+    def job(name: str, *needs: str) -> Job:
+        return Job(
+            name=name,
+            notebook=tmp_path / "n.ipynb",
+            output=name,
+            title="",
+            group="",
+            description="",
+            parameters={},
+            needs=needs,
+        )
+
+    jobs = [job("alone"), job("reader", "read", "later"), job("read"), job("later")]
+    timings = {"alone": 3.0, "reader": 8.0, "read": 5.0, "later": 1.0}
+    assert [j.name for j in run_order(jobs, jobs, timings)] == ["read", "later", "reader", "alone"]
+    assert [j.name for j in run_order(jobs, jobs, {**timings, "alone": 9.5})] == ["read", "alone", "later", "reader"]
