@@ -20,6 +20,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers.build import KERNEL
+from helpers.build.statcache import CACHE as STAT_CACHE
 
 BIN = Path(sys.executable).parent
 JOBS = int(sys.argv[1]) if len(sys.argv) > 1 else 100
@@ -65,10 +66,12 @@ def build(config: Path, reports: Path, *args: str) -> float:
 
 
 def snapshot(reports: Path) -> dict[str, bytes]:
+    """Every file of the reports folder but the build's own bookkeeping: the jobs' times, and the stat
+    cache (file times and inodes, which differ whenever a file is written again)."""
     return {
         p.relative_to(reports).as_posix(): p.read_bytes()
         for p in sorted(reports.rglob("*"))
-        if p.is_file() and p.name != ".timings.json"
+        if p.is_file() and p.name not in (".timings.json", STAT_CACHE)
     }
 
 
